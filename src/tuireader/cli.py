@@ -1,0 +1,363 @@
+"""The command line: the reader, and headless commands over the same core."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from tuireader import __version__
+from tuireader.core.config import (
+    Config,
+    ConfigError,
+    FeedConfig,
+    add_feeds,
+    load_config,
+    remove_feed,
+)
+from tuireader.core.models import ArticleRow, Direction, FullText
+from tuireader.core.opml import OPMLError, read_opml, write_opml
+from tuireader.core.paths import Paths, resolve_paths
+from tuireader.core.refresh import FeedReport, RefreshReport, refresh
+from tuireader.core.sections import section_key
+from tuireader.core.store import ArticleQuery, Store, StoreError
+from tuireader.core.urls import is_feed_url
+from tuireader.text.sanitize import sanitize_text
+
+EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(slots=True)
+class Context:
+    """What every command needs: where things are, and the configuration."""
+
+    paths: Paths
+
+    def config(self) -> Config:
+        try:
+            return load_config(self.paths.config_file)
+        except ConfigError as exc:
+            fail(str(exc))
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        try:
+            store = Store(self.paths.database)
+        except StoreError as exc:
+            fail(str(exc))
+        with store:
+            store.sync_feeds(self.config().feeds)
+            yield store
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print an error in words and exit with ``code``."""
+    click.echo(f"tuireader: {sanitize_text(message)}", err=True)
+    sys.exit(code)
+
+
+def say(text: str = "") -> None:
+    """Print untrusted text safely: controls and escapes never reach the terminal."""
+    click.echo(sanitize_text(text))
+
+
+def print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Directory for the database.")
+@click.option("--demo", is_flag=True, help="Open the bundled demo (no network needed).")
+@click.version_option(__version__, prog_name="tuireader")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None, data_dir: Path | None, demo: bool) -> None:
+    """tuireader: read news feeds in the terminal, right-to-left languages included."""
+    if demo:
+        ctx.exit(run_demo(data_dir))
+    ctx.obj = Context(resolve_paths(config_path, data_dir))
+    if ctx.invoked_subcommand is None:
+        show_overview(ctx.obj)
+
+
+def run_demo(data_dir: Path | None) -> int:
+    """Serve the demo site on loopback, refresh it into a data dir, and show it."""
+    from tuireader.demo.server import DemoSite
+
+    with DemoSite() as site, tempfile.TemporaryDirectory(prefix="tuireader-demo-") as scratch:
+        directory = data_dir or Path(scratch)
+        config = Config(feeds=tuple(site.feeds()))
+        report = asyncio.run(refresh(directory / "tuireader.db", config))
+        for feed in report.failed:
+            click.echo(f"tuireader: {sanitize_text(feed.url)}: {sanitize_text(feed.error or '')}",
+                       err=True)
+        paths = Paths(config_file=directory / "config.toml", data_dir=directory)
+        with Store(paths.database) as store:
+            store.sync_feeds(config.feeds)
+            print_overview(store)
+    return EXIT_OK
+
+
+def show_overview(context: Context) -> None:
+    with context.store() as store:
+        print_overview(store)
+
+
+def print_overview(store: Store) -> None:
+    """Sections with counts, then the newest titles of each (the headless face of the reader)."""
+    total, unread, starred = store.totals()
+    say(f"{total} articles, {unread} unread, {starred} starred")
+    for section in store.sections():
+        say()
+        say(f"{section.name} · {section.total} ({section.unread} unread)")
+        for row in store.articles(ArticleQuery(section_key=section.key), limit=5):
+            say(f"  {row.id:>5}  {row.title}")
+
+
+# --- feeds -------------------------------------------------------------------------------------
+
+
+@main.group()
+def feeds() -> None:
+    """Add, list and remove subscriptions."""
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--title", help="Title to show instead of the feed's own.")
+@click.option("--section", help="Section for every article of this feed.")
+@click.option("--direction", type=click.Choice([d.value for d in Direction]), default="auto")
+@click.option("--full-text", type=click.Choice([f.value for f in FullText]), default="auto")
+@click.pass_obj
+def feeds_add(
+    context: Context,
+    url: str,
+    title: str | None,
+    section: str | None,
+    direction: str,
+    full_text: str,
+) -> None:
+    """Subscribe to the feed at URL."""
+    url = url.strip()
+    if not is_feed_url(url):
+        fail(f"{url}: only http and https feed URLs are supported")
+    feed = FeedConfig(url, title, section, Direction(direction), FullText(full_text))
+    try:
+        added = add_feeds(context.paths.config_file, [feed])
+    except ConfigError as exc:
+        fail(str(exc))
+    say(f"added {url}" if added else f"already subscribed: {url}")
+
+
+@feeds.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def feeds_list(context: Context, as_json: bool) -> None:
+    """List subscriptions with their state."""
+    with context.store() as store:
+        counts = store.feed_counts()
+    if as_json:
+        print_json(
+            [
+                {
+                    "url": c.feed.url,
+                    "title": c.feed.title,
+                    "section": c.feed.section,
+                    "articles": c.total,
+                    "unread": c.unread,
+                    "last_status": c.feed.last_status,
+                    "error": c.feed.last_error,
+                    "gone": c.feed.gone,
+                    "next_fetch": c.feed.next_fetch.isoformat() if c.feed.next_fetch else None,
+                }
+                for c in counts
+            ]
+        )
+        return
+    for c in counts:
+        state = "gone" if c.feed.gone else (c.feed.last_error or "ok")
+        say(f"{c.feed.title}  {c.feed.url}  {c.total} articles, {c.unread} unread  [{state}]")
+
+
+@feeds.command("remove")
+@click.argument("url")
+@click.pass_obj
+def feeds_remove(context: Context, url: str) -> None:
+    """Unsubscribe from URL (its articles are deleted)."""
+    try:
+        removed = remove_feed(context.paths.config_file, url.strip())
+    except ConfigError as exc:
+        fail(str(exc))
+    if not removed:
+        fail(f"not subscribed: {url}")
+    with context.store():
+        pass  # syncing drops the feed and its articles
+    say(f"removed {url}")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_opml(context: Context, file: Path) -> None:
+    """Subscribe to the feeds of an OPML file."""
+    try:
+        found = read_opml(file.read_bytes())
+        added = add_feeds(context.paths.config_file, found.feeds)
+    except (OPMLError, ConfigError) as exc:
+        fail(f"{file}: {exc}")
+    for url, why in found.refused:
+        click.echo(f"tuireader: skipped {sanitize_text(url)}: {why}", err=True)
+    say(f"imported {len(added)} feeds ({len(found.feeds) - len(added)} already subscribed)")
+
+
+@main.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def export_opml(context: Context, file: Path | None) -> None:
+    """Write the subscriptions as OPML 2.0 to FILE (or standard output)."""
+    config = context.config()
+    with context.store() as store:
+        titles = {c.feed.url: c.feed.title for c in store.feed_counts()}
+    text = write_opml((f.url, f.title or titles.get(f.url, f.url), f.section) for f in config.feeds)
+    if file is None:
+        click.echo(text, nl=False)
+    else:
+        file.write_text(text, encoding="utf-8")
+
+
+# --- refresh and articles ----------------------------------------------------------------------
+
+
+def _report_json(feed: FeedReport) -> dict[str, Any]:
+    return {
+        "url": feed.url,
+        "title": feed.title,
+        "outcome": feed.outcome,
+        "new": feed.new,
+        "updated": feed.updated,
+        "error": feed.error,
+        "warning": feed.warning,
+    }
+
+
+@main.command("refresh")
+@click.option("--json", "as_json", is_flag=True, help="Print per-feed results as JSON.")
+@click.pass_obj
+def refresh_command(context: Context, as_json: bool) -> None:
+    """Fetch every feed now (except those gone or held back by the server)."""
+    config = context.config()
+    show_bar = sys.stdout.isatty() and not as_json
+    report = _run_refresh(context, config, show_bar)
+    if as_json:
+        print_json([_report_json(f) for f in report.feeds])
+    else:
+        for feed in report.failed:
+            click.echo(f"tuireader: {sanitize_text(feed.url)}: {sanitize_text(feed.error or '')}",
+                       err=True)
+        say(report.summary())
+    sys.exit(EXIT_FEEDS_FAILED if report.failed else EXIT_OK)
+
+
+def _run_refresh(context: Context, config: Config, show_bar: bool) -> RefreshReport:
+    try:
+        if not show_bar:
+            return asyncio.run(refresh(context.paths.database, config))
+        from rich.progress import Progress
+
+        with Progress(transient=True) as progress:
+            task = progress.add_task("Refreshing", total=None)
+
+            def advance(done: int, total: int, _feed: FeedReport) -> None:
+                progress.update(task, completed=done, total=total)
+
+            return asyncio.run(refresh(context.paths.database, config, on_progress=advance))
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def article_json(row: ArticleRow) -> dict[str, Any]:
+    """The JSON shape of an article, shared by articles, search and related."""
+    return {
+        "id": row.id,
+        "title": row.title,
+        "link": row.link,
+        "feed": row.feed_title,
+        "section": row.section,
+        "categories": list(row.categories),
+        "published": row.published.isoformat(),
+        "direction": row.direction.value,
+        "read": row.read,
+        "starred": row.starred,
+    }
+
+
+def print_rows(rows: list[ArticleRow], as_json: bool) -> None:
+    if as_json:
+        print_json([article_json(r) for r in rows])
+        return
+    for row in rows:
+        marks = ("*" if row.starred else " ") + (" " if row.read else "N")
+        when = row.published.strftime("%Y-%m-%d %H:%M")
+        say(f"{row.id:>6} {marks} {when}  {row.title}  ·  {row.feed_title}")
+
+
+@main.command("articles")
+@click.option("--section", help="Only this section (any spelling of its name).")
+@click.option("--feed", "feed_url", help="Only the feed with this URL.")
+@click.option("--unread", is_flag=True, help="Only unread articles.")
+@click.option("--starred", is_flag=True, help="Only starred articles.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def articles_command(
+    context: Context,
+    section: str | None,
+    feed_url: str | None,
+    unread: bool,
+    starred: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List stored articles, newest first."""
+    with context.store() as store:
+        feed_id = None
+        if feed_url is not None:
+            feed_id = next((f.id for f in store.feeds() if feed_url in (f.url,)), None)
+            if feed_id is None:
+                fail(f"no such feed: {feed_url}")
+        query = ArticleQuery(
+            section_key=section_key(section) if section else None,
+            feed_id=feed_id,
+            unread=unread,
+            starred=starred,
+        )
+        print_rows(store.articles(query, limit=limit), as_json)
+
+
+@main.command("mark")
+@click.argument("article_ids", nargs=-1, required=True, type=int)
+@click.option("--read", "state", flag_value="read", help="Mark read.")
+@click.option("--unread", "state", flag_value="unread", help="Mark unread.")
+@click.option("--star", "state", flag_value="star", help="Star.")
+@click.option("--unstar", "state", flag_value="unstar", help="Remove the star.")
+@click.pass_obj
+def mark_command(context: Context, article_ids: tuple[int, ...], state: str | None) -> None:
+    """Mark articles read or unread, starred or not."""
+    if state is None:
+        fail("say what to mark: --read, --unread, --star or --unstar")
+    with context.store() as store:
+        missing = [i for i in article_ids if store.article(i) is None]
+        if missing:
+            fail(f"no such article: {', '.join(map(str, missing))}")
+        if state in ("read", "unread"):
+            store.set_read(article_ids, state == "read")
+        else:
+            store.set_starred(article_ids, state == "star")

@@ -1,0 +1,314 @@
+"""The TOML configuration: reading it with precise errors, and editing it without losing comments."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+
+from tuireader.core.models import Direction, FullText
+from tuireader.core.urls import is_feed_url
+
+BIDI_MODES = ("auto", "app", "terminal", "off")
+SHAPE_MODES = ("auto", "on", "off")
+LANGUAGES = ("auto", "en", "ar")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used, with the file, line and key named."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    """One subscription."""
+
+    url: str
+    title: str | None = None
+    section: str | None = None
+    direction: Direction = Direction.AUTO
+    full_text: FullText = FullText.AUTO
+
+
+@dataclass(frozen=True, slots=True)
+class FetchConfig:
+    """How politely and how often feeds are fetched."""
+
+    refresh_interval: int = 60  # minutes between background refreshes
+    concurrency: int = 16
+    per_host: int = 4
+    timeout: float = 10.0  # seconds, per network operation
+    deadline: float = 20.0  # seconds, per feed overall
+    max_size_mb: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class UIConfig:
+    """How the reader looks."""
+
+    bidi: str = "auto"
+    shape: str = "auto"
+    language: str = "auto"
+    theme: str = "tuireader-dark"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole configuration."""
+
+    feeds: tuple[FeedConfig, ...] = ()
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    ui: UIConfig = field(default_factory=UIConfig)
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+TEMPLATE = """\
+# tuireader configuration. Lines starting with # are comments and are kept when
+# tuireader edits this file (tuireader feeds add / remove / import).
+
+[fetch]
+# refresh_interval = 60   # minutes between background refreshes in the reader
+# concurrency = 16        # feeds fetched at once
+# per_host = 4            # connections to one host at once
+# timeout = 10            # seconds for each network operation
+# deadline = 20           # seconds a feed may take in all
+# max_size_mb = 20        # larger feeds are refused
+
+[ui]
+# bidi = "auto"           # auto | app | terminal | off: who reorders right-to-left text
+# shape = "auto"          # auto | on | off: send joined Arabic letter forms
+# language = "auto"       # auto | en | ar
+# theme = "tuireader-dark"
+
+# One [[feed]] table per subscription:
+# [[feed]]
+# url = "https://example.org/feed"
+# title = "Example"       # optional: overrides the feed's own title
+# section = "سياسة"       # optional: every article of this feed goes to this section
+# direction = "auto"      # auto | rtl | ltr
+# full_text = "auto"      # auto | always | never: fetch the article page
+"""
+
+
+def load_config(path: Path) -> Config:
+    """Read ``path``; a missing file is an empty configuration. Raises ConfigError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the file ({exc})") from exc
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    """Parse configuration ``text`` read from ``path`` (named in errors)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    return _Validator(text, path).config(data)
+
+
+class _Validator:
+    """Turns parsed TOML into a Config, naming file, line and key on the first problem."""
+
+    def __init__(self, text: str, path: Path) -> None:
+        self._text = text
+        self._path = path
+
+    def fail(self, key: str, message: str, table: str | None = None, index: int = 0) -> ConfigError:
+        line = _line_of_key(self._text, key.rsplit(".", 1)[-1], table, index)
+        where = f"line {line}, " if line else ""
+        return ConfigError(f"{self._path}: {where}key '{key}': {message}")
+
+    def config(self, data: dict[str, Any]) -> Config:
+        known = {"feed", "fetch", "ui", "keys"}
+        for key in data:
+            if key not in known:
+                raise self.fail(key, "unknown setting (expected one of: feed, fetch, ui, keys)")
+        feeds_raw = data.get("feed", [])
+        if not isinstance(feeds_raw, list):
+            raise self.fail("feed", "must be a list of [[feed]] tables")
+        feeds = tuple(self.feed(raw, i) for i, raw in enumerate(feeds_raw))
+        keys = data.get("keys", {})
+        if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+            raise self.fail("keys", "must be a table of action = \"key\" strings")
+        return Config(
+            feeds=feeds,
+            fetch=self.fetch(self.table(data, "fetch")),
+            ui=self.ui(self.table(data, "ui")),
+            keys=dict(keys),
+        )
+
+    def table(self, data: dict[str, Any], name: str) -> dict[str, Any]:
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            raise self.fail(name, "must be a table")
+        return value
+
+    def feed(self, raw: Any, index: int) -> FeedConfig:
+        prefix = f"feed[{index + 1}]"
+        if not isinstance(raw, dict):
+            raise self.fail(prefix, "must be a table")
+        allowed = {"url", "title", "section", "direction", "full_text"}
+        for key in raw:
+            if key not in allowed:
+                raise self.fail(f"{prefix}.{key}", "unknown feed setting", "[[feed]]", index)
+        url = raw.get("url")
+        if not isinstance(url, str) or not url.strip():
+            raise self.fail(f"{prefix}.url", "every feed needs a url", "[[feed]]", index)
+        if not is_feed_url(url.strip()):
+            raise self.fail(
+                f"{prefix}.url", "only http and https feed URLs are supported", "[[feed]]", index
+            )
+        values: dict[str, Any] = {"url": url.strip()}
+        for key in ("title", "section"):
+            if key in raw:
+                if not isinstance(raw[key], str):
+                    raise self.fail(f"{prefix}.{key}", "must be a string", "[[feed]]", index)
+                values[key] = raw[key].strip() or None
+        for key, enum in (("direction", Direction), ("full_text", FullText)):
+            if key in raw:
+                choices = [m.value for m in enum]
+                if raw[key] not in choices:
+                    raise self.fail(
+                        f"{prefix}.{key}", f"must be one of {', '.join(choices)}", "[[feed]]", index
+                    )
+                values[key] = enum(raw[key])
+        return FeedConfig(**values)
+
+    def fetch(self, raw: dict[str, Any]) -> FetchConfig:
+        config = FetchConfig()
+        limits = {
+            "refresh_interval": (int, 1, 60 * 24 * 31),
+            "concurrency": (int, 1, 256),
+            "per_host": (int, 1, 64),
+            "timeout": (float, 0.5, 600),
+            "deadline": (float, 1, 3600),
+            "max_size_mb": (int, 1, 1024),
+        }
+        for key, value in raw.items():
+            if key not in limits:
+                raise self.fail(f"fetch.{key}", "unknown setting", "[fetch]")
+            kind, low, high = limits[key]
+            ok_type = isinstance(value, int | float) if kind is float else isinstance(value, int)
+            if isinstance(value, bool) or not ok_type or not low <= value <= high:
+                raise self.fail(
+                    f"fetch.{key}", f"must be a number from {low} to {high}", "[fetch]"
+                )
+            config = replace(config, **{key: kind(value)})
+        return config
+
+    def ui(self, raw: dict[str, Any]) -> UIConfig:
+        config = UIConfig()
+        choices: dict[str, tuple[str, ...] | None] = {
+            "bidi": BIDI_MODES,
+            "shape": SHAPE_MODES,
+            "language": LANGUAGES,
+            "theme": None,
+        }
+        for key, value in raw.items():
+            if key not in choices:
+                raise self.fail(f"ui.{key}", "unknown setting", "[ui]")
+            allowed = choices[key]
+            if not isinstance(value, str) or (allowed is not None and value not in allowed):
+                expected = f"one of {', '.join(allowed)}" if allowed else "a string"
+                raise self.fail(f"ui.{key}", f"must be {expected}", "[ui]")
+            config = replace(config, **{key: value})
+        return config
+
+
+def _line_of_key(text: str, key: str, table: str | None, index: int) -> int | None:
+    """Best-effort line number (1-based) of ``key`` inside the ``index``-th ``table`` header."""
+    lines = text.splitlines()
+    start = 0
+    if table is not None:
+        headers = [i for i, line in enumerate(lines) if line.strip() == table]
+        if index < len(headers):
+            start = headers[index]
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    header_pattern = re.compile(rf"^\s*\[+\s*{re.escape(key)}\s*\]+")
+    for number in range(start, len(lines)):
+        if pattern.match(lines[number]) or header_pattern.match(lines[number]):
+            return number + 1
+    return None
+
+
+# --- editing -----------------------------------------------------------------------------------
+
+
+def _read_document(path: Path) -> tomlkit.TOMLDocument:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = TEMPLATE
+    parse_config(text, path)  # refuse to edit a file that is already broken
+    return tomlkit.parse(text)
+
+
+def _write_document(path: Path, document: tomlkit.TOMLDocument) -> None:
+    """Write atomically so that a crash never leaves half a config file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
+    temporary.replace(path)
+
+
+def add_feeds(path: Path, feeds: list[FeedConfig]) -> list[FeedConfig]:
+    """Append the feeds not already subscribed to; return those added. Comments are kept."""
+    document = _read_document(path)
+    existing = {f.url for f in parse_config(tomlkit.dumps(document), path).feeds}
+    array = document.get("feed")
+    if array is None:
+        array = tomlkit.aot()
+        document.append("feed", array)
+    added = []
+    for feed in feeds:
+        if feed.url in existing:
+            continue
+        table = tomlkit.table()
+        table.add("url", feed.url)
+        if feed.title:
+            table.add("title", feed.title)
+        if feed.section:
+            table.add("section", feed.section)
+        if feed.direction is not Direction.AUTO:
+            table.add("direction", feed.direction.value)
+        if feed.full_text is not FullText.AUTO:
+            table.add("full_text", feed.full_text.value)
+        array.append(table)
+        existing.add(feed.url)
+        added.append(feed)
+    if added:
+        _write_document(path, document)
+    return added
+
+
+def remove_feed(path: Path, url: str) -> bool:
+    """Remove the feed with ``url``; return whether it was there. Comments are kept."""
+    document = _read_document(path)
+    array = document.get("feed")
+    if array is None:
+        return False
+    for i, table in enumerate(array):
+        if table.get("url", "").strip() == url:
+            del array[i]
+            _write_document(path, document)
+            return True
+    return False
+
+
+def set_ui_option(path: Path, key: str, value: str) -> None:
+    """Set ``[ui] key = value`` (used to save a calibration choice)."""
+    document = _read_document(path)
+    ui = document.get("ui")
+    if ui is None:
+        ui = tomlkit.table()
+        document.append("ui", ui)
+    ui[key] = value
+    parse_config(tomlkit.dumps(document), path)
+    _write_document(path, document)

@@ -1,0 +1,484 @@
+"""Download feeds and article pages politely and robustly.
+
+One :class:`Fetcher` per refresh owns one ``httpx.AsyncClient``, a global concurrency limit
+and a limit per host. Every fetch has an overall deadline on top of httpx's per-read timeouts
+(a server that trickles bytes must not hold a feed for minutes), a streamed size cap,
+conditional GET, and turns every network or HTTP problem into a :class:`FetchResult` whose
+``error`` is a sentence a user can read. Nothing here raises for a bad feed, so one bad feed
+never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import socket
+import ssl
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Self
+
+import httpx
+
+from tuireader import __version__
+from tuireader.core.models import FetchOutcome, FetchRequest, FetchResult
+from tuireader.text.sanitize import sanitize_text
+
+PROJECT_URL = "https://github.com/tuireader/tuireader"
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, "
+    "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+
+RETRY_AFTER_CAP = timedelta(days=7)
+BACKOFF_BASE = timedelta(minutes=15)
+BACKOFF_CAP = timedelta(hours=24)
+
+UNSUPPORTED_SCHEME_ERROR = "only http and https feed URLs are supported"
+
+_PERMANENT_REDIRECTS = frozenset({301, 308})
+_RETRY_LATER_STATUSES = frozenset({429, 503})
+# The body handed on is already decoded and complete: these would mislead a parser.
+_DROPPED_RESPONSE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+_MAX_ERROR_LENGTH = 300
+_MAX_CHAIN_DEPTH = 12
+
+
+def default_user_agent() -> str:
+    """The honest User-Agent: names tuireader, its version and where to learn about it."""
+    return f"tuireader/{__version__} (+{PROJECT_URL})"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """Limits of one refresh. ``timeout`` is httpx's per operation; ``deadline`` is per fetch."""
+
+    concurrency: int = 16
+    per_host: int = 4
+    timeout: float = 10.0
+    deadline: float = 20.0
+    max_bytes: int = 20 * 1024 * 1024
+    user_agent: str = default_user_agent()
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1 or self.per_host < 1:
+            raise ValueError("concurrency and per_host must be at least 1")
+        if self.timeout <= 0 or self.deadline <= 0:
+            raise ValueError("timeout and deadline must be positive")
+        if self.max_bytes < 1:
+            raise ValueError("max_bytes must be positive")
+
+
+class DeadlineExceeded(Exception):
+    """A fetch took longer than its overall deadline."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"deadline of {seconds} s exceeded")
+        self.seconds = seconds
+
+
+class ResponseTooLarge(Exception):
+    """A response body is (or announced to be) larger than the size cap."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"body larger than {limit} bytes")
+        self.limit = limit
+
+
+# Every failure a hostile or broken server can cause; anything else is our bug and propagates.
+_FETCH_FAILURES = (httpx.HTTPError, httpx.InvalidURL, ResponseTooLarge)
+
+
+# --- pure helpers ------------------------------------------------------------------------------
+
+
+def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
+    """When a ``Retry-After`` header (delta-seconds or HTTP-date) allows the next request.
+
+    The result is timezone-aware UTC, never before ``now`` and at most 7 days after it.
+    A missing or unparsable value gives ``None``.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    latest = now + RETRY_AFTER_CAP
+    if text.isascii() and text.isdigit():
+        seconds = min(int(text), int(RETRY_AFTER_CAP.total_seconds()))
+        return (now + timedelta(seconds=seconds)).astimezone(UTC)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # "-0000" means UTC with no claim about local time
+        when = when.replace(tzinfo=UTC)
+    return max(now, min(when, latest)).astimezone(UTC)
+
+
+def backoff_delay(
+    failures: int,
+    *,
+    base: timedelta = BACKOFF_BASE,
+    cap: timedelta = BACKOFF_CAP,
+    jitter: float = 0.0,
+) -> timedelta:
+    """How long to wait after ``failures`` consecutive failures: ``base · 2^(failures-1)``.
+
+    Capped at ``cap`` (15 min, 30 min, 1 h, … 24 h by default); ``failures < 1`` gives zero.
+    ``jitter`` (0 to 1, e.g. ``random.uniform(0, 0.1)`` from the caller) adds that fraction of
+    the delay after the cap, so the result stays deterministic for a given input.
+    """
+    if not 0.0 <= jitter <= 1.0:
+        raise ValueError("jitter must be between 0 and 1")
+    if failures < 1:
+        return timedelta(0)
+    cap_seconds = cap.total_seconds()
+    # Beyond 2^62 the product is past any sensible cap; this also keeps timedelta in range.
+    seconds = min(base.total_seconds() * 2 ** min(failures - 1, 62), cap_seconds)
+    return timedelta(seconds=seconds * (1.0 + jitter))
+
+
+def describe_error(exc: BaseException, url: str) -> str:
+    """Say in plain words why fetching ``url`` failed."""
+    host = _host_of(url) or "the server"
+    return _clean_sentence(_describe(exc, host))
+
+
+def check_url(url: str) -> str | None:
+    """Why ``url`` must not be fetched (not http or https, no host), or ``None`` if it may be."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return "the URL is not valid"
+    if parsed.scheme not in ("http", "https"):
+        return UNSUPPORTED_SCHEME_ERROR
+    if not parsed.host:
+        return "the URL has no host name"
+    return None
+
+
+def _describe(exc: BaseException, host: str) -> str:
+    match exc:
+        case DeadlineExceeded():
+            return f"timed out after {exc.seconds:g} s"
+        case ResponseTooLarge():
+            return f"response is larger than {_format_size(exc.limit)}"
+        case httpx.TooManyRedirects():
+            return "too many redirects"
+        case httpx.UnsupportedProtocol():
+            return "redirected to an address that is not http or https"
+        case httpx.InvalidURL():
+            return "the URL is not valid"
+        case httpx.ConnectTimeout():
+            return f"could not connect to {host} (timed out)"
+        case httpx.ReadTimeout():
+            return f"{host} stopped sending data (read timed out)"
+        case httpx.WriteTimeout():
+            return f"timed out while sending the request to {host}"
+        case httpx.PoolTimeout():
+            return "timed out waiting for a free connection"
+        case httpx.ProxyError():
+            return f"the proxy could not reach {host}"
+        case httpx.ConnectError():
+            return _connect_problem(exc, host)
+        case httpx.NetworkError():
+            tls = _tls_problem(exc, host)
+            return tls or f"the connection to {host} was lost"
+        case httpx.RemoteProtocolError():
+            if "without sending" in str(exc):
+                return f"{host} closed the connection without answering"
+            return f"{host} sent a broken HTTP response"
+        case httpx.LocalProtocolError():
+            return "could not send the request (it is not valid HTTP)"
+        case httpx.DecodingError():
+            return f"could not decode the compressed response from {host}"
+        case httpx.HTTPStatusError():
+            return _status_sentence(exc.response.status_code)
+    return f"could not fetch from {host} ({type(exc).__name__}: {exc})"
+
+
+_ERRNO_WORDS = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "connection reset",
+    errno.ENETUNREACH: "network is unreachable",
+    errno.EHOSTUNREACH: "host is unreachable",
+    errno.ETIMEDOUT: "timed out",
+}
+
+
+def _connect_problem(exc: BaseException, host: str) -> str:
+    tls = _tls_problem(exc, host)
+    if tls:
+        return tls
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror):
+            return f"could not find {host} (DNS lookup failed)"
+        if isinstance(cause, OSError) and cause.errno in _ERRNO_WORDS:
+            return f"could not connect to {host} ({_ERRNO_WORDS[cause.errno]})"
+    return f"could not connect to {host}"
+
+
+def _tls_problem(exc: BaseException, host: str) -> str | None:
+    for cause in _causes(exc):
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"TLS certificate problem: {cause.verify_message or cause.reason}"
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS problem with {host} ({cause.reason or cause})"
+    return None
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and the exceptions it was raised from, guarding against cycles."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(seen) < _MAX_CHAIN_DEPTH:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _status_sentence(status: int) -> str:
+    phrase = httpx.codes.get_reason_phrase(status)  # ours, never the server's reason text
+    return f"server said {status} {phrase}".rstrip()
+
+
+def _format_size(size: int) -> str:
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} bytes"
+
+
+def _host_of(url: str) -> str:
+    try:
+        return httpx.URL(url).host
+    except httpx.InvalidURL:
+        return ""
+
+
+def _clean_sentence(text: str) -> str:
+    text = " ".join(sanitize_text(text).split())
+    if len(text) > _MAX_ERROR_LENGTH:
+        text = text[: _MAX_ERROR_LENGTH - 1] + "…"
+    return text
+
+
+def _outcome_for(status: int) -> FetchOutcome:
+    if status == 304:
+        return FetchOutcome.NOT_MODIFIED
+    if status == 410:
+        return FetchOutcome.GONE
+    if status in _RETRY_LATER_STATUSES:
+        return FetchOutcome.RETRY_LATER
+    if 200 <= status < 300:
+        return FetchOutcome.OK
+    return FetchOutcome.ERROR
+
+
+def _header_value(value: str | None) -> str | None:
+    """``value`` if it can be sent back as a header as is (printable ASCII), else ``None``."""
+    if not value or not value.isascii() or not value.isprintable():
+        return None
+    return value
+
+
+def _content_length(response: httpx.Response) -> int | None:
+    raw = response.headers.get("content-length", "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def _permanent_url(response: httpx.Response) -> str | None:
+    hops = response.history
+    if hops and all(hop.status_code in _PERMANENT_REDIRECTS for hop in hops):
+        return str(response.url)
+    return None
+
+
+# --- the fetcher -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Progress:
+    """What one fetch has learned so far, so a failure can still report it."""
+
+    started: float
+    response: httpx.Response | None = None
+
+
+class Fetcher:
+    """One refresh's HTTP client: ``async with Fetcher() as f: await f.fetch(request)``."""
+
+    def __init__(
+        self,
+        settings: FetchSettings | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings or FetchSettings()
+        self._client = httpx.AsyncClient(
+            follow_redirects=True,
+            max_redirects=10,
+            timeout=httpx.Timeout(self.settings.timeout),
+            limits=httpx.Limits(
+                max_connections=self.settings.concurrency,
+                max_keepalive_connections=self.settings.concurrency,
+            ),
+            headers={"User-Agent": self.settings.user_agent},
+            transport=transport,
+        )
+        self._slots = asyncio.Semaphore(self.settings.concurrency)
+        self._host_slots: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._client.aclose()
+
+    async def fetch(self, request: FetchRequest, *, accept: str = FEED_ACCEPT) -> FetchResult:
+        """Fetch one URL. Network and HTTP problems come back as outcome ERROR, never raised."""
+        refusal = check_url(request.url)
+        if refusal is not None:
+            return FetchResult(url=request.url, outcome=FetchOutcome.ERROR, error=refusal)
+        # Host slot first: feeds queued behind one busy host must not hold global slots.
+        async with self._host_slot(httpx.URL(request.url).host), self._slots:
+            progress = _Progress(started=time.monotonic())
+            window = asyncio.timeout(self.settings.deadline)
+            try:
+                async with window:
+                    return await self._download(request, accept, progress)
+            except TimeoutError:
+                if not window.expired():
+                    raise
+                return self._failure(request, progress, DeadlineExceeded(self.settings.deadline))
+            except _FETCH_FAILURES as exc:
+                return self._failure(request, progress, exc)
+
+    async def fetch_many(
+        self, requests: Iterable[FetchRequest], *, accept: str = FEED_ACCEPT
+    ) -> AsyncIterator[FetchResult]:
+        """Fetch all ``requests`` concurrently, yielding each result as soon as it is ready."""
+        tasks = [asyncio.create_task(self.fetch(request, accept=accept)) for request in requests]
+        try:
+            for next_done in asyncio.as_completed(tasks):
+                yield await next_done
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _host_slot(self, host: str) -> asyncio.Semaphore:
+        key = host.lower()
+        slot = self._host_slots.get(key)
+        if slot is None:
+            slot = self._host_slots[key] = asyncio.Semaphore(self.settings.per_host)
+        return slot
+
+    def _request_headers(self, request: FetchRequest, accept: str) -> dict[str, str]:
+        headers = {"Accept": accept}
+        # Validators that cannot be sent back verbatim are dropped: a full fetch is harmless.
+        etag = _header_value(request.etag)
+        if etag is not None:
+            headers["If-None-Match"] = etag
+        last_modified = _header_value(request.last_modified)
+        if last_modified is not None:
+            headers["If-Modified-Since"] = last_modified
+        return headers
+
+    async def _download(
+        self, request: FetchRequest, accept: str, progress: _Progress
+    ) -> FetchResult:
+        headers = self._request_headers(request, accept)
+        async with self._client.stream("GET", request.url, headers=headers) as response:
+            progress.response = response
+            outcome = _outcome_for(response.status_code)
+            body = b""
+            if outcome is FetchOutcome.OK:
+                body = await self._read_body(response)
+        return self._result(request, response, outcome, body, progress.started)
+
+    async def _read_body(self, response: httpx.Response) -> bytes:
+        limit = self.settings.max_bytes
+        announced = _content_length(response)
+        if announced is not None and announced > limit:
+            raise ResponseTooLarge(limit)
+        body = bytearray()
+        # The cap applies to decoded bytes, so a small compressed bomb is stopped too.
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > limit:
+                raise ResponseTooLarge(limit)
+        return bytes(body)
+
+    def _result(
+        self,
+        request: FetchRequest,
+        response: httpx.Response,
+        outcome: FetchOutcome,
+        body: bytes,
+        started: float,
+    ) -> FetchResult:
+        status = response.status_code
+        etag = response.headers.get("etag")
+        last_modified = response.headers.get("last-modified")
+        if outcome is FetchOutcome.NOT_MODIFIED:
+            # A 304 need not repeat the validators; the ones we sent are still current.
+            etag = etag or request.etag
+            last_modified = last_modified or request.last_modified
+        retry_after = None
+        if outcome is FetchOutcome.RETRY_LATER:
+            retry_after = parse_retry_after(response.headers.get("retry-after"), datetime.now(UTC))
+        settled = outcome in (FetchOutcome.OK, FetchOutcome.NOT_MODIFIED)
+        return FetchResult(
+            url=request.url,
+            outcome=outcome,
+            status=status,
+            final_url=str(response.url),
+            permanent_url=_permanent_url(response) if settled else None,
+            body=body,
+            headers=_kept_headers(response),
+            etag=etag,
+            last_modified=last_modified,
+            retry_after=retry_after,
+            error=None if settled else _clean_sentence(_status_sentence(status)),
+            elapsed=time.monotonic() - started,
+        )
+
+    def _failure(
+        self, request: FetchRequest, progress: _Progress, exc: BaseException
+    ) -> FetchResult:
+        response = progress.response
+        return FetchResult(
+            url=request.url,
+            outcome=FetchOutcome.ERROR,
+            status=response.status_code if response is not None else None,
+            final_url=str(response.url) if response is not None else None,
+            headers=_kept_headers(response) if response is not None else {},
+            error=describe_error(exc, request.url),
+            elapsed=time.monotonic() - progress.started,
+        )
+
+
+def _kept_headers(response: httpx.Response) -> dict[str, str]:
+    return {
+        name.lower(): value
+        for name, value in response.headers.items()
+        if name.lower() not in _DROPPED_RESPONSE_HEADERS
+    }

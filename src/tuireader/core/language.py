@@ -1,0 +1,44 @@
+"""The reading direction of a feed or article, from its language tag or its text."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from tuireader.core.models import Direction
+
+# ISO 639 codes of languages written right to left.
+RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "ug", "ur", "yi"}
+)
+
+
+def direction_of_language(language: str | None) -> Direction:
+    """RTL or LTR when the tag names a language, AUTO when there is none."""
+    if not language:
+        return Direction.AUTO
+    tag = language.strip().lower().replace("_", "-")
+    if tag in RTL_LANGUAGES or tag.split("-")[0] in RTL_LANGUAGES:
+        return Direction.RTL
+    return Direction.LTR if tag else Direction.AUTO
+
+
+def direction_of_text(text: str) -> Direction:
+    """Direction of the first strong character (UAX #9 P2), LTR when there is none."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return Direction.RTL
+        if kind == "L":
+            return Direction.LTR
+    return Direction.LTR
+
+
+def resolve_direction(configured: Direction, language: str | None, text: str) -> Direction:
+    """The configured direction, else the one the text itself shows, else the language's."""
+    if configured is not Direction.AUTO:
+        return configured
+    # The text wins over the tag: feeds often say "en-us" by default while writing Arabic.
+    if any(unicodedata.bidirectional(c) in ("R", "AL", "L") for c in text):
+        return direction_of_text(text)
+    by_language = direction_of_language(language)
+    return by_language if by_language is not Direction.AUTO else Direction.LTR

@@ -1,0 +1,133 @@
+"""Bytes to text: honour the declared charset, detect it when it is missing or wrong.
+
+Order: a byte-order mark; then valid UTF-8 wins over a single-byte declaration (real
+windows-1256 Arabic is never valid UTF-8, while sites that moved to UTF-8 often keep an old
+declaration); then the HTTP charset and the XML declaration; then charset-normalizer.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from email.message import Message
+
+import charset_normalizer
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_XML_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+# Charsets that servers send by default without knowing the content; WHATWG reads all of them
+# as windows-1252.
+_DEFAULT_CHARSETS = frozenset({"iso8859-1", "ascii", "cp1252"})
+_WEB_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252"}
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedBody:
+    """The text of a response and how it was read. ``note`` says what was wrong, if anything."""
+
+    text: str
+    encoding: str
+    note: str | None = None
+
+
+def http_charset(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type header, if any."""
+    if not content_type:
+        return None
+    message = Message()
+    message["content-type"] = content_type
+    charset = message.get_param("charset")
+    return charset.strip() if isinstance(charset, str) and charset.strip() else None
+
+
+def declared_charset(body: bytes) -> str | None:
+    """The encoding named in the XML declaration, if any."""
+    match = _XML_DECLARED.match(body[:512])
+    return match.group(1).decode("ascii") if match else None
+
+
+def decode_body(body: bytes, content_type: str | None) -> DecodedBody | None:
+    """Decode ``body``; None when no encoding makes text of it."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return DecodedBody(body[len(bom) :].decode(name, errors="replace"), name)
+    utf16 = _utf16_without_bom(body)
+    if utf16 is not None:
+        return DecodedBody(body.decode(utf16, errors="replace"), utf16)
+
+    from_http = _codec_name(http_charset(content_type))
+    from_xml = _codec_name(declared_charset(body))
+    if from_http in _DEFAULT_CHARSETS and from_xml and from_xml != from_http:
+        from_http = None  # a server default says less than the document's own declaration
+    declared = [name for name in (from_http, from_xml) if name]
+
+    if body.isascii():
+        return DecodedBody(body.decode("ascii"), "ascii")
+    as_utf8 = _try_decode(body, "utf-8")
+    if as_utf8 is not None:
+        return DecodedBody(as_utf8, "utf-8", _mismatch_note(declared, "utf-8"))
+    for name in declared:
+        text = _try_decode(body, _WEB_ALIASES.get(name, name))
+        if text is not None:
+            return DecodedBody(text, name)
+    return _detect(body, declared)
+
+
+def _detect(body: bytes, declared: list[str]) -> DecodedBody | None:
+    best = charset_normalizer.from_bytes(body).best()
+    if best is None:
+        return None
+    name = _codec_name(best.encoding) or best.encoding
+    return DecodedBody(str(best), name, _mismatch_note(declared, name))
+
+
+def _mismatch_note(declared: list[str], actual: str) -> str | None:
+    if not declared:
+        if actual == "utf-8":
+            return None
+        return f"the feed does not declare its encoding; it was read as {display_name(actual)}"
+    wrong = [name for name in declared if name != actual]
+    if wrong:
+        return (
+            f"the feed declares the encoding {display_name(wrong[0])} but is "
+            f"{display_name(actual)}; it was read as {display_name(actual)}"
+        )
+    return None
+
+
+def display_name(codec: str) -> str:
+    """The name people know an encoding by: "windows-1256" rather than Python's "cp1256"."""
+    if codec.startswith("cp") and codec[2:].isdigit() and len(codec) == 6:
+        return "windows-" + codec[2:]
+    return codec.upper() if codec.startswith("utf") else codec
+
+
+def _codec_name(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _try_decode(body: bytes, name: str) -> str | None:
+    try:
+        return body.decode(name)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _utf16_without_bom(body: bytes) -> str | None:
+    if body.startswith(b"<\x00?\x00") or body.startswith(b"<\x00r\x00"):
+        return "utf-16-le"
+    if body.startswith(b"\x00<\x00?") or body.startswith(b"\x00<\x00r"):
+        return "utf-16-be"
+    return None

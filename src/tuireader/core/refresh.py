@@ -1,0 +1,167 @@
+"""Refreshing feeds: fetch concurrently, parse off the event loop, store one feed at a time."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from tuireader.core.config import Config
+from tuireader.core.fetch import Fetcher, FetchSettings, backoff_delay
+from tuireader.core.models import Feed, FetchOutcome, FetchRequest, FetchResult
+from tuireader.core.parse import FeedParseError, parse_feed
+from tuireader.core.store import Store, StoreResult, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class FeedReport:
+    """How one feed's refresh went, in words."""
+
+    feed_id: int
+    url: str
+    title: str
+    outcome: str  # a FetchOutcome value, or "parse_error"
+    new: int = 0
+    updated: int = 0
+    error: str | None = None
+    warning: str | None = None
+    new_ids: tuple[int, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    """The outcome of a refresh of several feeds."""
+
+    feeds: list[FeedReport] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FeedReport]:
+        return [f for f in self.feeds if f.failed]
+
+    @property
+    def new(self) -> int:
+        return sum(f.new for f in self.feeds)
+
+    def summary(self) -> str:
+        fetched = len(self.feeds)
+        failed = len(self.failed)
+        words = f"{fetched} feed{'s' if fetched != 1 else ''} refreshed, {self.new} new"
+        return words + (f", {failed} failed" if failed else "")
+
+
+Progress = Callable[[int, int, FeedReport], None]
+
+
+def fetch_settings(config: Config) -> FetchSettings:
+    """The fetcher's settings from the configuration."""
+    fetch = config.fetch
+    return FetchSettings(
+        concurrency=fetch.concurrency,
+        per_host=fetch.per_host,
+        timeout=fetch.timeout,
+        deadline=fetch.deadline,
+        max_bytes=fetch.max_size_mb * 1024 * 1024,
+    )
+
+
+def feeds_to_refresh(feeds: Sequence[Feed], now: datetime, *, scheduled: bool) -> list[Feed]:
+    """Feeds to fetch now.
+
+    An explicit refresh takes every feed that is not gone and not held back by a server's
+    Retry-After; a scheduled one only those whose next fetch time has come.
+    """
+    chosen = []
+    for feed in feeds:
+        if feed.gone:
+            continue
+        due = feed.next_fetch is None or feed.next_fetch <= now
+        held_back = feed.last_status in (429, 503) and not due
+        if (scheduled and due) or (not scheduled and not held_back):
+            chosen.append(feed)
+    return chosen
+
+
+async def refresh(
+    database: Path,
+    config: Config,
+    *,
+    scheduled: bool = False,
+    feed_ids: Sequence[int] | None = None,
+    on_progress: Progress | None = None,
+) -> RefreshReport:
+    """Refresh the configured feeds into ``database`` and report per feed."""
+    store = await asyncio.to_thread(Store, database)
+    try:
+        await asyncio.to_thread(store.sync_feeds, config.feeds)
+        now = utcnow()
+        feeds = feeds_to_refresh(await asyncio.to_thread(store.feeds), now, scheduled=scheduled)
+        if feed_ids is not None:
+            feeds = [f for f in feeds if f.id in feed_ids]
+        return await _refresh_feeds(store, config, feeds, on_progress)
+    finally:
+        store.close()
+
+
+async def _refresh_feeds(
+    store: Store, config: Config, feeds: list[Feed], on_progress: Progress | None
+) -> RefreshReport:
+    by_url = {feed.url: feed for feed in feeds}
+    requests = [FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified) for f in feeds]
+    report = RefreshReport()
+    interval = timedelta(minutes=config.fetch.refresh_interval)
+    async with Fetcher(fetch_settings(config)) as fetcher:
+        async for result in fetcher.fetch_many(requests):
+            feed = by_url[result.url]
+            # Parsing and writing run in a thread, one feed at a time: memory stays bounded
+            # and the event loop stays free while downloads go on.
+            outcome = await asyncio.to_thread(_apply, store, feed, result, interval)
+            report.feeds.append(outcome)
+            if on_progress is not None:
+                on_progress(len(report.feeds), len(feeds), outcome)
+    return report
+
+
+def _apply(store: Store, feed: Feed, result: FetchResult, interval: timedelta) -> FeedReport:
+    """Parse and store one fetch result, and schedule the feed's next fetch."""
+    now = utcnow()
+    report = FeedReport(feed.id, feed.url, feed.title, result.outcome.value, error=result.error)
+    failed_next = now + backoff_delay(feed.failures + 1)
+    match result.outcome:
+        case FetchOutcome.OK:
+            try:
+                parsed = parse_feed(result.body, url=result.final_url or result.url,
+                                    content_type=result.headers.get("content-type"))
+            except FeedParseError as exc:
+                store.record_fetch(feed.id, status=result.status, error=str(exc),
+                                   next_fetch=failed_next, failed=True, keep_validators=False,
+                                   new_url=result.permanent_url)
+                return FeedReport(feed.id, feed.url, feed.title, "parse_error", error=str(exc))
+            stored: StoreResult = store.store_feed(feed, parsed, now=now)
+            store.record_fetch(feed.id, status=result.status, error=None,
+                               next_fetch=now + interval, etag=result.etag,
+                               last_modified=result.last_modified, keep_validators=False,
+                               new_url=result.permanent_url)
+            return FeedReport(feed.id, feed.url, parsed.title or feed.title, "ok",
+                              new=stored.new, updated=stored.updated, warning=parsed.warning,
+                              new_ids=stored.new_ids)
+        case FetchOutcome.NOT_MODIFIED:
+            store.record_fetch(feed.id, status=result.status, error=None,
+                               next_fetch=now + interval, etag=result.etag,
+                               last_modified=result.last_modified, new_url=result.permanent_url)
+        case FetchOutcome.GONE:
+            store.record_fetch(feed.id, status=result.status,
+                               error=result.error or "the feed is gone (410): no longer polled",
+                               next_fetch=None, gone=True, failed=True)
+        case FetchOutcome.RETRY_LATER:
+            store.record_fetch(feed.id, status=result.status, error=result.error,
+                               next_fetch=result.retry_after or failed_next, failed=True)
+        case FetchOutcome.ERROR:
+            store.record_fetch(feed.id, status=result.status, error=result.error,
+                               next_fetch=failed_next, failed=True)
+    return report

@@ -1,0 +1,108 @@
+"""The database schema and its migrations, versioned with ``PRAGMA user_version``."""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Each entry moves the schema from version i to i + 1. Append; never edit a released step.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        config_url TEXT NOT NULL UNIQUE,      -- as written in the config file
+        url TEXT NOT NULL,                    -- where it is fetched now (after 301/308)
+        title TEXT NOT NULL DEFAULT '',       -- the feed's own title
+        title_override TEXT NOT NULL DEFAULT '',
+        language TEXT,
+        section TEXT,
+        direction TEXT NOT NULL DEFAULT 'auto',
+        full_text TEXT NOT NULL DEFAULT 'auto',
+        etag TEXT,
+        last_modified TEXT,
+        last_status INTEGER,
+        last_error TEXT,
+        last_fetch TEXT,
+        next_fetch TEXT,
+        gone INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        guid TEXT,
+        link TEXT,
+        title TEXT NOT NULL,
+        author TEXT NOT NULL DEFAULT '',
+        published TEXT NOT NULL,
+        updated TEXT,
+        summary TEXT NOT NULL DEFAULT '',
+        content TEXT NOT NULL DEFAULT '',
+        full_text TEXT,
+        full_text_error TEXT,
+        language TEXT,
+        direction TEXT NOT NULL,
+        categories TEXT NOT NULL DEFAULT '[]',
+        section TEXT NOT NULL,
+        section_key TEXT NOT NULL,
+        image TEXT,
+        content_hash TEXT NOT NULL,
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        first_seen TEXT NOT NULL,
+        UNIQUE (feed_id, key)
+    );
+    CREATE INDEX articles_by_date ON articles (published DESC, id DESC);
+    CREATE INDEX articles_by_section ON articles (section_key, published DESC, id DESC);
+    CREATE INDEX articles_by_feed ON articles (feed_id, published DESC, id DESC);
+    CREATE INDEX articles_unread ON articles (published DESC, id DESC) WHERE read = 0;
+    CREATE INDEX articles_starred ON articles (published DESC, id DESC) WHERE starred = 1;
+    -- Columns hold normalized, stemmed index terms separated by spaces (core.searchtext).
+    CREATE VIRTUAL TABLE search USING fts5 (
+        title, body, tokenize = 'unicode61 remove_diacritics 0'
+    );
+    CREATE TRIGGER articles_delete_search AFTER DELETE ON articles BEGIN
+        DELETE FROM search WHERE rowid = old.id;
+    END;
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(sqlite3.DatabaseError):
+    """The database was written by a newer tuireader."""
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Bring the schema up to date, one transaction per step."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"the database has schema version {version}, newer than this tuireader "
+            f"understands ({SCHEMA_VERSION}); upgrade tuireader"
+        )
+    for number in range(version, SCHEMA_VERSION):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[number]):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number + 1}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (executescript would commit on its own)."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements

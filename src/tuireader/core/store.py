@@ -1,0 +1,506 @@
+"""The SQLite store: feeds, articles, read state and the search index, in one file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tuireader.core.config import FeedConfig
+from tuireader.core.language import resolve_direction
+from tuireader.core.models import (
+    Article,
+    ArticleRow,
+    Direction,
+    Feed,
+    FullText,
+    ParsedEntry,
+    ParsedFeed,
+)
+from tuireader.core.schema import migrate
+from tuireader.core.searchtext import index_fields
+from tuireader.core.sections import primary_section
+
+
+class StoreError(Exception):
+    """The database cannot be opened or written, in words a user can act on."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleQuery:
+    """Which articles a list shows. Empty means all."""
+
+    section_key: str | None = None
+    feed_id: int | None = None
+    unread: bool = False
+    starred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SectionCount:
+    """A section with its most common spelling and counts."""
+
+    key: str
+    name: str
+    total: int
+    unread: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedCount:
+    """A feed with its section and counts, for the sections pane and `feeds list`."""
+
+    feed: Feed
+    section_key: str
+    total: int
+    unread: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    """What storing one parsed feed changed."""
+
+    new: int
+    updated: int
+    new_ids: tuple[int, ...] = ()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _moment(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def entry_key(entry: ParsedEntry) -> str:
+    """Identity of an entry within its feed: guid, else link, else a hash of title and date."""
+    if entry.guid:
+        return "g:" + entry.guid
+    if entry.link:
+        return "l:" + entry.link
+    digest = hashlib.sha256(f"{entry.title}\x00{_iso(entry.published)}".encode()).hexdigest()
+    return "h:" + digest[:32]
+
+
+def _content_hash(entry: ParsedEntry) -> str:
+    parts = (entry.title, entry.link or "", entry.summary, entry.content, *entry.categories)
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
+
+
+_FEED_COLUMNS = (
+    "id, url, COALESCE(NULLIF(title_override, ''), NULLIF(title, ''), url), section, direction,"
+    " full_text, etag, last_modified, last_status, last_error, next_fetch, gone, failures"
+)
+_ROW_COLUMNS = (
+    "a.id, a.feed_id, COALESCE(NULLIF(f.title_override, ''), NULLIF(f.title, ''), f.url), a.title, a.link,"
+    " a.section, a.categories, a.published, a.direction, a.read, a.starred"
+)
+
+
+class Store:
+    """One connection to the database. Use one Store per thread."""
+
+    def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            migrate(self._db)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open the database {path}: {exc}") from exc
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction taken up front, so concurrent writers wait instead of failing."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"the database {self.path} is busy or read-only: {exc}") from exc
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    self._db.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    self._db.execute("ROLLBACK")
+                    raise StoreError(f"cannot write to {self.path}: {exc}") from exc
+
+    # --- feeds ---------------------------------------------------------------------------------
+
+    def sync_feeds(self, feeds: Sequence[FeedConfig]) -> None:
+        """Make the stored subscriptions match the configuration, keeping state of those kept."""
+        with self.transaction() as db:
+            wanted = {f.url: f for f in feeds}
+            stored = dict(db.execute("SELECT config_url, id FROM feeds").fetchall())
+            for url, feed_id in stored.items():
+                if url not in wanted:
+                    db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+            for feed in feeds:
+                db.execute(
+                    "INSERT INTO feeds (config_url, url, title_override, section, direction,"
+                    " full_text) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (config_url) DO UPDATE SET"
+                    " title_override = excluded.title_override, section = excluded.section,"
+                    " direction = excluded.direction, full_text = excluded.full_text",
+                    (
+                        feed.url,
+                        feed.url,
+                        feed.title or "",
+                        feed.section,
+                        feed.direction.value,
+                        feed.full_text.value,
+                    ),
+                )
+
+    def feeds(self) -> list[Feed]:
+        rows = self._db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY id").fetchall()
+        return [self._feed(row) for row in rows]
+
+    def feed(self, feed_id: int) -> Feed | None:
+        row = self._db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
+        found = row.fetchone()
+        return None if found is None else self._feed(found)
+
+    @staticmethod
+    def _feed(row: Sequence[object]) -> Feed:
+        (fid, url, title, section, direction, full_text, etag, modified, status, error) = row[:10]
+        next_fetch, gone, failures = row[10:]
+        return Feed(
+            id=int(str(fid)),
+            url=str(url),
+            title=str(title),
+            section=None if section is None else str(section),
+            direction=Direction(str(direction)),
+            full_text=FullText(str(full_text)),
+            etag=None if etag is None else str(etag),
+            last_modified=None if modified is None else str(modified),
+            last_status=None if status is None else int(str(status)),
+            last_error=None if error is None else str(error),
+            next_fetch=_moment(None if next_fetch is None else str(next_fetch)),
+            gone=bool(gone),
+            failures=int(str(failures)),
+        )
+
+    def record_fetch(
+        self,
+        feed_id: int,
+        *,
+        status: int | None,
+        error: str | None,
+        next_fetch: datetime | None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        new_url: str | None = None,
+        gone: bool = False,
+        failed: bool = False,
+        keep_validators: bool = True,
+    ) -> None:
+        """Remember how a fetch went and when to try again."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE feeds SET last_status = ?, last_error = ?, next_fetch = ?, last_fetch = ?,"
+                " gone = ?, failures = CASE WHEN ? THEN failures + 1 ELSE 0 END,"
+                " etag = CASE WHEN ? THEN COALESCE(?, etag) ELSE ? END,"
+                " last_modified = CASE WHEN ? THEN COALESCE(?, last_modified) ELSE ? END,"
+                " url = COALESCE(?, url) WHERE id = ?",
+                (
+                    status,
+                    error,
+                    _iso(next_fetch),
+                    _iso(utcnow()),
+                    int(gone),
+                    int(failed),
+                    int(keep_validators),
+                    etag,
+                    etag,
+                    int(keep_validators),
+                    last_modified,
+                    last_modified,
+                    new_url,
+                    feed_id,
+                ),
+            )
+
+    # --- articles ------------------------------------------------------------------------------
+
+    def store_feed(self, feed: Feed, parsed: ParsedFeed, *, now: datetime) -> StoreResult:
+        """Insert new entries and update changed ones; read and starred state is kept."""
+        updated = 0
+        new_ids: list[int] = []
+        with self.transaction() as db:
+            if parsed.title:
+                db.execute("UPDATE feeds SET title = ?, language = ? WHERE id = ?",
+                           (parsed.title, parsed.language, feed.id))
+            feed_title = feed.title if feed.title != feed.url else parsed.title or feed.url
+            for entry in parsed.entries:
+                key = entry_key(entry)
+                digest = _content_hash(entry)
+                row = db.execute(
+                    "SELECT id, content_hash FROM articles WHERE feed_id = ? AND key = ?",
+                    (feed.id, key),
+                ).fetchone()
+                if row is not None and row[1] == digest:
+                    continue
+                section, section_key = primary_section(feed.section, entry.categories, feed_title)
+                language = entry.language or parsed.language
+                direction = resolve_direction(
+                    feed.direction, language, entry.title or entry.summary
+                )
+                published = entry.published or entry.updated or now
+                values = (
+                    entry.guid,
+                    entry.link,
+                    entry.title,
+                    entry.author,
+                    _iso(published),
+                    _iso(entry.updated),
+                    entry.summary,
+                    entry.content,
+                    language,
+                    direction.value,
+                    json.dumps(list(entry.categories), ensure_ascii=False),
+                    section,
+                    section_key,
+                    entry.image,
+                    digest,
+                )
+                if row is None:
+                    cursor = db.execute(
+                        "INSERT INTO articles (guid, link, title, author, published, updated,"
+                        " summary, content, language, direction, categories, section, section_key,"
+                        " image, content_hash, feed_id, key, first_seen)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*values, feed.id, key, _iso(now)),
+                    )
+                    article_id = cursor.lastrowid
+                    new_ids.append(int(str(article_id)))
+                else:
+                    article_id = row[0]
+                    # An edit keeps the original publication slot when the feed drops the date.
+                    db.execute(
+                        "UPDATE articles SET guid = ?, link = ?, title = ?, author = ?,"
+                        " published = COALESCE(?, published), updated = ?, summary = ?,"
+                        " content = ?, language = ?, direction = ?, categories = ?, section = ?,"
+                        " section_key = ?, image = ?, content_hash = ? WHERE id = ?",
+                        (*values[:4], _iso(entry.published), *values[5:], article_id),
+                    )
+                    updated += 1
+                self._index(db, int(str(article_id)), entry.title, entry.content or entry.summary)
+        return StoreResult(new=len(new_ids), updated=updated, new_ids=tuple(new_ids))
+
+    @staticmethod
+    def _index(db: sqlite3.Connection, article_id: int, title: str, html: str) -> None:
+        title_terms, body_terms = index_fields(title, html)
+        db.execute("DELETE FROM search WHERE rowid = ?", (article_id,))
+        db.execute(
+            "INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
+            (article_id, title_terms, body_terms),
+        )
+
+    def reindex(self, article_id: int, title: str, text: str) -> None:
+        """Index ``text`` (plain or HTML) for an article, e.g. after its full text arrived."""
+        with self.transaction() as db:
+            self._index(db, article_id, title, text)
+
+    def _where(self, query: ArticleQuery) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if query.section_key is not None:
+            clauses.append("a.section_key = ?")
+            params.append(query.section_key)
+        if query.feed_id is not None:
+            clauses.append("a.feed_id = ?")
+            params.append(query.feed_id)
+        if query.unread:
+            clauses.append("a.read = 0")
+        if query.starred:
+            clauses.append("a.starred = 1")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def count(self, query: ArticleQuery = ArticleQuery()) -> int:
+        where, params = self._where(query)
+        row = self._db.execute(f"SELECT count(*) FROM articles a{where}", params).fetchone()
+        return int(row[0])
+
+    def articles(
+        self, query: ArticleQuery = ArticleQuery(), *, limit: int = 100, offset: int = 0
+    ) -> list[ArticleRow]:
+        """A page of articles, newest first."""
+        where, params = self._where(query)
+        rows = self._db.execute(
+            f"SELECT {_ROW_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id{where}"
+            " ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return [_article_row(row) for row in rows]
+
+    def rows_by_id(self, ids: Sequence[int]) -> list[ArticleRow]:
+        """Rows for ``ids``, in the order given (missing ids skipped)."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self._db.execute(
+            f"SELECT {_ROW_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id"
+            f" WHERE a.id IN ({marks})",
+            list(ids),
+        ).fetchall()
+        by_id = {row.id: row for row in map(_article_row, rows)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def article(self, article_id: int) -> Article | None:
+        row = self._db.execute(
+            "SELECT a.id, a.feed_id, COALESCE(NULLIF(f.title_override, ''), NULLIF(f.title, ''), f.url),"
+            " f.url, a.guid, a.link, a.title, a.author, a.published, a.updated, a.summary,"
+            " a.content, a.full_text, a.full_text_error, a.language, a.direction, a.categories,"
+            " a.section, a.read, a.starred, a.first_seen"
+            " FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Article(
+            id=row[0],
+            feed_id=row[1],
+            feed_title=row[2],
+            feed_url=row[3],
+            guid=row[4],
+            link=row[5],
+            title=row[6],
+            author=row[7],
+            published=datetime.fromisoformat(row[8]),
+            updated=_moment(row[9]),
+            summary=row[10],
+            content=row[11],
+            full_text=row[12],
+            full_text_error=row[13],
+            language=row[14],
+            direction=Direction(row[15]),
+            categories=tuple(json.loads(row[16])),
+            section=row[17],
+            read=bool(row[18]),
+            starred=bool(row[19]),
+            first_seen=datetime.fromisoformat(row[20]),
+        )
+
+    def set_read(self, article_ids: Iterable[int], read: bool = True) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE articles SET read = ? WHERE id = ?", [(int(read), i) for i in article_ids]
+            )
+
+    def set_starred(self, article_ids: Iterable[int], starred: bool = True) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE articles SET starred = ? WHERE id = ?",
+                [(int(starred), i) for i in article_ids],
+            )
+
+    def set_full_text(self, article_id: int, document_json: str | None, error: str | None) -> None:
+        """Store an extracted page (or why extraction failed) with the article."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE articles SET full_text = COALESCE(?, full_text), full_text_error = ?"
+                " WHERE id = ?",
+                (document_json, error, article_id),
+            )
+
+    # --- overviews -----------------------------------------------------------------------------
+
+    def sections(self) -> list[SectionCount]:
+        """Sections by size, each shown with its most common spelling."""
+        rows = self._db.execute(
+            "SELECT section_key, section, count(*), sum(read = 0) FROM articles"
+            " GROUP BY section_key, section"
+        ).fetchall()
+        merged: dict[str, tuple[str, int, int, int]] = {}
+        for key, name, total, unread in rows:
+            best_name, best_count, all_total, all_unread = merged.get(key, (name, 0, 0, 0))
+            if total > best_count or (total == best_count and name < best_name):
+                best_name, best_count = name, total
+            merged[key] = (best_name, best_count, all_total + total, all_unread + unread)
+        sections = [SectionCount(k, v[0], v[2], v[3]) for k, v in merged.items()]
+        return sorted(sections, key=lambda s: (-s.total, s.name))
+
+    def feed_counts(self) -> list[FeedCount]:
+        """Every feed with its main section and counts."""
+        counts = {
+            row[0]: (row[1], row[2], row[3])
+            for row in self._db.execute(
+                "SELECT feed_id, max(section_key), count(*), sum(read = 0) FROM articles"
+                " GROUP BY feed_id"
+            )
+        }
+        result = []
+        for feed in self.feeds():
+            key, total, unread = counts.get(feed.id, ("", 0, 0))
+            result.append(FeedCount(feed, key, total, unread))
+        return result
+
+    def totals(self) -> tuple[int, int, int]:
+        """(all, unread, starred) article counts."""
+        row = self._db.execute(
+            "SELECT count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred), 0) FROM articles"
+        ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def search_ids(self, match: str, *, section_key: str | None = None, limit: int = 200) -> list[int]:
+        """Article ids matching an FTS5 expression, best first (bm25, title weighted), then newest."""
+        sql = (
+            "SELECT a.id FROM search s JOIN articles a ON a.id = s.rowid WHERE search MATCH ?"
+            + (" AND a.section_key = ?" if section_key else "")
+            + " ORDER BY bm25(search, 4.0, 1.0), a.published DESC LIMIT ?"
+        )
+        params: list[object] = [match, *([section_key] if section_key else []), limit]
+        try:
+            return [row[0] for row in self._db.execute(sql, params)]
+        except sqlite3.OperationalError:
+            return []
+
+    def integrity_ok(self) -> bool:
+        return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _article_row(row: Sequence[object]) -> ArticleRow:
+    return ArticleRow(
+        id=int(str(row[0])),
+        feed_id=int(str(row[1])),
+        feed_title=str(row[2]),
+        title=str(row[3]),
+        link=None if row[4] is None else str(row[4]),
+        section=str(row[5]),
+        categories=tuple(json.loads(str(row[6]))),
+        published=datetime.fromisoformat(str(row[7])),
+        direction=Direction(str(row[8])),
+        read=bool(row[9]),
+        starred=bool(row[10]),
+    )

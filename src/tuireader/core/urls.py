@@ -1,0 +1,20 @@
+"""URL checks shared by config, OPML import and fetching."""
+
+from __future__ import annotations
+
+import string
+from urllib.parse import urlsplit
+
+# RFC 3986 characters; non-ASCII letters are allowed too (IRIs with Arabic paths are common).
+_URL_ASCII = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%")
+
+
+def is_feed_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a host and nothing a URL may not contain."""
+    if any(c not in _URL_ASCII and (ord(c) < 0xA0 or c.isspace()) for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)

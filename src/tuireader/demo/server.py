@@ -1,0 +1,115 @@
+"""The demo news site, served on 127.0.0.1 so that the real fetch, parse and store path runs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from tuireader.core.config import FeedConfig
+from tuireader.core.models import FullText
+
+_PLACEHOLDER = re.compile(r"\{\{(BASE|RFC822|ISO)(?::(-?\d+))?\}\}")
+_TYPES = {
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+}
+
+# The demo's subscriptions: path on the demo site, and settings.
+DEMO_FEEDS: tuple[tuple[str, str | None, FullText], ...] = (
+    ("feeds/akhbar.xml", None, FullText.AUTO),
+    ("feeds/sada.xml", None, FullText.AUTO),
+    ("feeds/dispatch.atom", None, FullText.AUTO),
+)
+
+
+def render(text: str, base: str, now: datetime) -> str:
+    """Fill the site's placeholders: the server's address and dates relative to ``now``."""
+
+    def fill(match: re.Match[str]) -> str:
+        kind, offset = match.group(1), match.group(2)
+        if kind == "BASE":
+            return base
+        moment = (now - timedelta(minutes=-int(offset or 0))).replace(second=0, microsecond=0)
+        if kind == "RFC822":
+            return format_datetime(moment)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    return _PLACEHOLDER.sub(fill, text)
+
+
+class DemoSite:
+    """The demo site on a free loopback port, in a background thread. A context manager."""
+
+    def __init__(self) -> None:
+        self._root = resources.files("tuireader.demo") / "site"
+        # Dates are fixed when the site starts, so a second refresh gets 304 Not Modified.
+        self._now = datetime.now(UTC)
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+                site.answer(self)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def feeds(self) -> list[FeedConfig]:
+        """The subscriptions that read this site."""
+        return [
+            FeedConfig(url=f"{self.base}/{path}", section=section, full_text=full_text)
+            for path, section, full_text in DEMO_FEEDS
+        ]
+
+    def __enter__(self) -> DemoSite:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def answer(self, request: BaseHTTPRequestHandler) -> None:
+        path = PurePosixPath(unquote(urlsplit(request.path).path))
+        parts = [p for p in path.parts if p not in ("/", "", ".", "..")]
+        resource = self._root.joinpath(*parts) if parts else None
+        if resource is not None and resource.is_dir():
+            resource = resource / "index.html"
+        if resource is None or not resource.is_file():
+            request.send_error(404, "Not Found")
+            return
+        body = render(resource.read_text(encoding="utf-8"), self.base, self._now).encode()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        if request.headers.get("If-None-Match") == etag:
+            request.send_response(304)
+            request.send_header("ETag", etag)
+            request.end_headers()
+            return
+        suffix = PurePosixPath(resource.name).suffix
+        request.send_response(200)
+        request.send_header("Content-Type", _TYPES.get(suffix, "text/html; charset=utf-8"))
+        request.send_header("Content-Length", str(len(body)))
+        request.send_header("ETag", etag)
+        request.send_header("Last-Modified", format_datetime(self._now, usegmt=True))
+        request.end_headers()
+        request.wfile.write(body)

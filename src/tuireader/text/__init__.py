@@ -1,0 +1,1 @@
+"""Right-to-left text layout for terminals: pure functions, no UI, no I/O."""

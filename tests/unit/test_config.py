@@ -1,0 +1,135 @@
+from pathlib import Path
+
+import pytest
+
+from tuireader.core.config import (
+    ConfigError,
+    FeedConfig,
+    add_feeds,
+    load_config,
+    parse_config,
+    remove_feed,
+    set_ui_option,
+)
+from tuireader.core.models import Direction, FullText
+
+
+def test_missing_file_is_empty_config(tmp_path: Path) -> None:
+    config = load_config(tmp_path / "none.toml")
+    assert config.feeds == ()
+    assert config.fetch.concurrency == 16
+    assert config.fetch.per_host == 4
+    assert config.fetch.deadline == 20.0
+    assert config.ui.bidi == "auto"
+
+
+def test_full_config_is_read(tmp_path: Path) -> None:
+    text = """
+[fetch]
+refresh_interval = 30
+concurrency = 8
+per_host = 2
+timeout = 5
+deadline = 12.5
+max_size_mb = 5
+
+[ui]
+bidi = "app"
+shape = "off"
+language = "ar"
+theme = "tuireader-light"
+
+[keys]
+refresh = "R"
+
+[[feed]]
+url = "https://example.org/feed"
+title = "مثال"
+section = "سياسة"
+direction = "rtl"
+full_text = "always"
+
+[[feed]]
+url = "http://example.com/atom.xml"
+"""
+    config = parse_config(text, tmp_path / "c.toml")
+    assert config.fetch.refresh_interval == 30
+    assert config.fetch.deadline == 12.5
+    assert config.ui.language == "ar"
+    assert config.keys == {"refresh": "R"}
+    assert config.feeds[0] == FeedConfig(
+        "https://example.org/feed", "مثال", "سياسة", Direction.RTL, FullText.ALWAYS
+    )
+    assert config.feeds[1].direction is Direction.AUTO
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[ui]\nbidi = 'sideways'\n", "line 2, key 'ui.bidi': must be one of auto, app"),
+        ("[fetch]\n\nconcurrency = 0\n", "line 3, key 'fetch.concurrency'"),
+        ("[fetch]\ntimeout = 'soon'\n", "line 2, key 'fetch.timeout'"),
+        (
+            "[[feed]]\nurl = 'https://a.example/f'\n[[feed]]\nurl = 'https://b.example'\n"
+            "direction = 'up'\n",
+            "line 5, key 'feed[2].direction': must be one of auto, rtl, ltr",
+        ),
+        ("[[feed]]\nurl = 'file:///etc/passwd'\n", "line 2, key 'feed[1].url': only http"),
+        ("[[feed]]\ntitle = 'no url'\n", "key 'feed[1].url': every feed needs a url"),
+        ("colour = 'red'\n", "line 1, key 'colour': unknown setting"),
+        ("[ui\nbidi = 'app'\n", "line 1"),
+    ],
+)
+def test_errors_name_file_line_and_key(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value).startswith(str(path))
+    assert expected in str(error.value)
+
+
+def test_editing_keeps_comments_and_never_touches_a_broken_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "# my feeds\n[ui]\nbidi = 'app'  # my terminal does nothing\n\n"
+        "[[feed]]\n# the one I read first\nurl = 'https://a.example/feed'\n",
+        encoding="utf-8",
+    )
+    added = add_feeds(
+        path,
+        [
+            FeedConfig("https://a.example/feed"),
+            FeedConfig("https://b.example/rss", section="اقتصاد", full_text=FullText.NEVER),
+        ],
+    )
+    assert [f.url for f in added] == ["https://b.example/rss"]
+    text = path.read_text(encoding="utf-8")
+    assert "# my feeds" in text
+    assert "# my terminal does nothing" in text
+    assert "# the one I read first" in text
+    config = load_config(path)
+    assert [f.url for f in config.feeds] == ["https://a.example/feed", "https://b.example/rss"]
+    assert config.feeds[1].section == "اقتصاد"
+    assert config.feeds[1].full_text is FullText.NEVER
+
+    assert remove_feed(path, "https://a.example/feed")
+    assert not remove_feed(path, "https://a.example/feed")
+    assert "# my feeds" in path.read_text(encoding="utf-8")
+    assert [f.url for f in load_config(path).feeds] == ["https://b.example/rss"]
+
+    set_ui_option(path, "bidi", "terminal")
+    assert load_config(path).ui.bidi == "terminal"
+
+    path.write_text("[ui\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        add_feeds(path, [FeedConfig("https://c.example/feed")])
+    assert path.read_text(encoding="utf-8") == "[ui\n"
+
+
+def test_first_edit_writes_the_commented_template(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "config.toml"
+    add_feeds(path, [FeedConfig("https://a.example/feed")])
+    text = path.read_text(encoding="utf-8")
+    assert "# refresh_interval = 60" in text
+    assert load_config(path).feeds[0].url == "https://a.example/feed"

@@ -1,0 +1,169 @@
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tuireader.core.config import FeedConfig
+from tuireader.core.models import Direction, ParsedEntry, ParsedFeed
+from tuireader.core.schema import SCHEMA_VERSION
+from tuireader.core.store import ArticleQuery, Store, entry_key
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+def entry(n: int, **changes: object) -> ParsedEntry:
+    values: dict[str, object] = {
+        "guid": f"guid-{n}",
+        "link": f"https://news.example/{n}",
+        "title": f"خبر رقم {n}",
+        "published": NOW - timedelta(hours=n),
+        "summary": f"<p>ملخص الخبر {n}</p>",
+        "categories": ("الاقتصاد",) if n % 2 else ("سياسة", "المغرب"),
+    }
+    values.update(changes)
+    return ParsedEntry(**values)  # type: ignore[arg-type]
+
+
+def feed_of(*entries: ParsedEntry) -> ParsedFeed:
+    return ParsedFeed(title="أخبار اليوم", link=None, language="ar", entries=list(entries))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "data" / "tuireader.db")
+    s.sync_feeds([FeedConfig("https://news.example/feed")])
+    return s
+
+
+def test_schema_is_versioned_and_wal(store: Store) -> None:
+    db = sqlite3.connect(store.path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.integrity_ok()
+
+
+def test_store_dedupes_and_keeps_state_through_edits(store: Store) -> None:
+    feed = store.feeds()[0]
+    result = store.store_feed(feed, feed_of(entry(1), entry(2), entry(3)), now=NOW)
+    assert (result.new, result.updated) == (3, 0)
+    assert store.feeds()[0].title == "أخبار اليوم"
+    ids = [r.id for r in store.articles()]
+    assert len(ids) == 3
+    store.set_read([ids[0]])
+    store.set_starred([ids[1]])
+
+    again = store.store_feed(feed, feed_of(entry(1), entry(2), entry(3)), now=NOW)
+    assert (again.new, again.updated) == (0, 0)
+
+    edited = entry(1, title="خبر رقم 1 (محدث)")
+    changed = store.store_feed(feed, feed_of(edited, entry(2), entry(3)), now=NOW)
+    assert (changed.new, changed.updated) == (0, 1)
+    rows = {r.id: r for r in store.articles()}
+    assert rows[ids[0]].read
+    assert rows[ids[1]].starred
+    assert any(r.title == "خبر رقم 1 (محدث)" for r in rows.values())
+
+
+def test_identity_falls_back_from_guid_to_link_to_hash() -> None:
+    assert entry_key(entry(1)) == "g:guid-1"
+    assert entry_key(entry(1, guid=None)) == "l:https://news.example/1"
+    no_ids = entry(1, guid=None, link=None)
+    assert entry_key(no_ids).startswith("h:")
+    assert entry_key(no_ids) == entry_key(entry(1, guid=None, link=None))
+    assert entry_key(no_ids) != entry_key(entry(2, guid=None, link=None))
+
+
+def test_missing_date_becomes_first_seen_and_direction_is_derived(store: Store) -> None:
+    feed = store.feeds()[0]
+    store.store_feed(
+        feed, feed_of(entry(1, published=None), entry(2, title="Morocco wins")), now=NOW
+    )
+    rows = {r.title: r for r in store.articles()}
+    assert rows["خبر رقم 1"].published == NOW
+    assert rows["خبر رقم 1"].direction is Direction.RTL
+    assert rows["Morocco wins"].direction is Direction.LTR
+
+
+def test_sections_merge_spelling_variants(store: Store) -> None:
+    feed = store.feeds()[0]
+    store.store_feed(
+        feed,
+        feed_of(
+            entry(1, categories=("الاقتصاد",)),
+            entry(3, categories=("اقتصاد",)),
+            entry(5, categories=("الاقتصاد",)),
+            entry(2, categories=("سياسة",)),
+        ),
+        now=NOW,
+    )
+    sections = store.sections()
+    assert [(s.name, s.total, s.unread) for s in sections] == [("الاقتصاد", 3, 3), ("سياسة", 1, 1)]
+    economy = store.articles(ArticleQuery(section_key=sections[0].key))
+    assert len(economy) == 3
+
+
+def test_paging_and_filters(store: Store) -> None:
+    feed = store.feeds()[0]
+    store.store_feed(feed, feed_of(*(entry(n) for n in range(1, 251))), now=NOW)
+    assert store.count() == 250
+    first = store.articles(limit=100)
+    second = store.articles(limit=100, offset=100)
+    assert first[0].title == "خبر رقم 1"  # newest first
+    assert first[-1].published > second[0].published
+    assert len({r.id for r in first} | {r.id for r in second}) == 200
+    store.set_read([r.id for r in first])
+    assert store.count(ArticleQuery(unread=True)) == 150
+    store.set_starred([first[0].id])
+    assert [r.id for r in store.articles(ArticleQuery(starred=True))] == [first[0].id]
+    assert store.totals() == (250, 150, 1)
+
+
+def test_config_sync_keeps_state_and_drops_removed_feeds(store: Store) -> None:
+    feed = store.feeds()[0]
+    store.store_feed(feed, feed_of(entry(1)), now=NOW)
+    store.set_starred([store.articles()[0].id])
+    store.record_fetch(feed.id, status=200, error=None, next_fetch=NOW, new_url="https://new.example/f")
+    store.sync_feeds([FeedConfig("https://news.example/feed", section="سياسة")])
+    moved = store.feeds()[0]
+    assert moved.url == "https://new.example/f"  # a permanent redirect keeps its new home
+    assert store.articles()[0].starred
+    store.sync_feeds([FeedConfig("https://other.example/feed")])
+    assert store.count() == 0
+    assert [f.url for f in store.feeds()] == ["https://other.example/feed"]
+
+
+def test_search_index_is_normalized(store: Store) -> None:
+    feed = store.feeds()[0]
+    store.store_feed(
+        feed,
+        feed_of(entry(1, title="الْمَغْرِبُ يستضيف المؤتمر"), entry(2, title="طقس معتدل")),
+        now=NOW,
+    )
+    ids = store.search_ids('"المغرب"')
+    assert [store.article(i).title for i in ids] == ["الْمَغْرِبُ يستضيف المؤتمر"]  # type: ignore[union-attr]
+    assert store.search_ids('"(unbalanced') == []
+
+
+def test_full_text_is_stored(store: Store) -> None:
+    feed = store.feeds()[0]
+    store.store_feed(feed, feed_of(entry(1)), now=NOW)
+    article_id = store.articles()[0].id
+    store.set_full_text(article_id, '{"v": 1}', None)
+    store.set_full_text(article_id, None, "the page has no article text")
+    article = store.article(article_id)
+    assert article is not None
+    assert article.full_text == '{"v": 1}'
+    assert article.full_text_error == "the page has no article text"
+    assert article.categories == ("الاقتصاد",)
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    from tuireader.core.store import StoreError
+
+    with pytest.raises(StoreError, match="newer than this tuireader"):
+        Store(path)
