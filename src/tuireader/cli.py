@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -29,6 +30,13 @@ from tuireader.core.paths import Paths, resolve_paths
 from tuireader.core.refresh import FeedReport, RefreshReport, refresh
 from tuireader.core.sections import section_key
 from tuireader.core.store import ArticleQuery, Store, StoreError
+from tuireader.core.terminal import (
+    BIDI_CHOICES,
+    EXPLICIT_MODE,
+    IMPLICIT_MODE,
+    Detection,
+    choose_modes,
+)
 from tuireader.core.urls import is_feed_url
 from tuireader.text.sanitize import sanitize_text
 
@@ -40,6 +48,18 @@ class Context:
     """What every command needs: where things are, and the configuration."""
 
     paths: Paths
+    bidi_flag: str | None = None
+    shape_flag: str | None = None
+
+    def modes(self, config: Config) -> Detection:
+        """The bidi and shape modes for this terminal and configuration."""
+        return choose_modes(
+            os.environ,
+            bidi_flag=self.bidi_flag,
+            shape_flag=self.shape_flag,
+            bidi_config=config.ui.bidi,
+            shape_config=config.ui.shape,
+        )
 
     def config(self) -> Config:
         try:
@@ -77,38 +97,76 @@ def print_json(value: Any) -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Directory for the database.")
 @click.option("--demo", is_flag=True, help="Open the bundled demo (no network needed).")
+@click.option(
+    "--bidi",
+    type=click.Choice(["auto", *BIDI_CHOICES]),
+    help="Who reorders right-to-left text: tuireader (app), the terminal, or nobody (off).",
+)
+@click.option("--shape", type=click.Choice(["auto", "on", "off"]), help="Join Arabic letters.")
 @click.version_option(__version__, prog_name="tuireader")
 @click.pass_context
-def main(ctx: click.Context, config_path: Path | None, data_dir: Path | None, demo: bool) -> None:
+def main(
+    ctx: click.Context,
+    config_path: Path | None,
+    data_dir: Path | None,
+    demo: bool,
+    bidi: str | None,
+    shape: str | None,
+) -> None:
     """tuireader: read news feeds in the terminal, right-to-left languages included."""
+    ctx.obj = Context(resolve_paths(config_path, data_dir), bidi_flag=bidi, shape_flag=shape)
     if demo:
-        ctx.exit(run_demo(data_dir))
-    ctx.obj = Context(resolve_paths(config_path, data_dir))
+        ctx.exit(run_demo(ctx.obj, data_dir))
     if ctx.invoked_subcommand is None:
-        show_overview(ctx.obj)
+        config = ctx.obj.config()
+        if sys.stdout.isatty():
+            ctx.exit(run_reader(ctx.obj, config, ctx.obj.paths.database))
+        with ctx.obj.store() as store:
+            print_overview(store)
 
 
-def run_demo(data_dir: Path | None) -> int:
-    """Serve the demo site on loopback, refresh it into a data dir, and show it."""
+def run_demo(context: Context, data_dir: Path | None) -> int:
+    """Serve the demo site on loopback and read it, in a throwaway data dir by default."""
     from tuireader.demo.server import DemoSite
 
     with DemoSite() as site, tempfile.TemporaryDirectory(prefix="tuireader-demo-") as scratch:
         directory = data_dir or Path(scratch)
-        config = Config(feeds=tuple(site.feeds()))
-        report = asyncio.run(refresh(directory / "tuireader.db", config))
+        config = Config(feeds=tuple(site.feeds()), ui=context.config().ui)
+        database = directory / "tuireader.db"
+        if sys.stdout.isatty():
+            return run_reader(context, config, database)
+        report = asyncio.run(refresh(database, config))
         for feed in report.failed:
             click.echo(f"tuireader: {sanitize_text(feed.url)}: {sanitize_text(feed.error or '')}",
                        err=True)
-        paths = Paths(config_file=directory / "config.toml", data_dir=directory)
-        with Store(paths.database) as store:
+        with Store(database) as store:
             store.sync_feeds(config.feeds)
             print_overview(store)
     return EXIT_OK
 
 
-def show_overview(context: Context) -> None:
-    with context.store() as store:
-        print_overview(store)
+def run_reader(context: Context, config: Config, database: Path) -> int:
+    """Run the full-screen reader; in app mode the terminal is in explicit bidi mode meanwhile."""
+    from tuireader.tui.app import AppSettings, TuiReader
+
+    modes = context.modes(config)
+    settings = AppSettings(database=database, config=config, bidi=modes.bidi, shape=modes.shape,
+                           language=config.ui.language)
+    try:
+        app = TuiReader(settings)
+    except StoreError as exc:
+        fail(str(exc))
+    explicit = modes.bidi == "app"
+    if explicit:
+        sys.stdout.write(EXPLICIT_MODE)
+        sys.stdout.flush()
+    try:
+        app.run()
+    finally:
+        if explicit:
+            sys.stdout.write(IMPLICIT_MODE)
+            sys.stdout.flush()
+    return EXIT_OK
 
 
 def print_overview(store: Store) -> None:

@@ -92,7 +92,10 @@ class Document:
 
     def to_json(self) -> str:
         """Serialize to a stable, versioned JSON string (``{"v": 1, ...}``)."""
-        payload: dict[str, Any] = {"v": JSON_VERSION, "blocks": [_block_to_dict(b) for b in self.blocks]}
+        payload: dict[str, Any] = {
+            "v": JSON_VERSION,
+            "blocks": [_block_to_dict(b) for b in self.blocks],
+        }
         if self.title is not None:
             payload["title"] = self.title
         if self.published is not None:
@@ -155,7 +158,9 @@ def merge_inlines(inlines: Iterable[Inline]) -> tuple[Inline, ...]:
             continue
         if merged and merged[-1].same_style(inline):
             last = merged[-1]
-            merged[-1] = Inline(last.text + inline.text, last.bold, last.italic, last.code, last.link)
+            merged[-1] = Inline(
+                last.text + inline.text, last.bold, last.italic, last.code, last.link
+            )
         else:
             merged.append(inline)
     return tuple(merged)
@@ -215,8 +220,8 @@ def _block_from_dict(raw: object) -> Block:
     if not isinstance(raw, dict):
         raise ValueError("a stored block is malformed")
     try:
-        kind = BlockKind(raw.get("k"))
-        direction = Direction(raw.get("dir", Direction.AUTO.value))
+        kind = BlockKind(str(raw.get("k")))
+        direction = Direction(str(raw.get("dir", Direction.AUTO.value)))
     except ValueError as error:
         raise ValueError("a stored block has an unknown kind or direction") from error
     inlines = raw.get("in", [])

@@ -231,7 +231,10 @@ def _tls_problem(exc: BaseException, host: str) -> str | None:
         if isinstance(cause, ssl.SSLCertVerificationError):
             return f"TLS certificate problem: {cause.verify_message or cause.reason}"
         if isinstance(cause, ssl.SSLError):
-            return f"TLS problem with {host} ({cause.reason or cause})"
+            # Only errors raised by OpenSSL carry a reason code such as WRONG_VERSION_NUMBER.
+            code = getattr(cause, "reason", None)
+            reason = code.replace("_", " ").lower() if isinstance(code, str) else str(cause)
+            return f"TLS problem with {host} ({reason})"
     return None
 
 

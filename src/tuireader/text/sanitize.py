@@ -1,18 +1,35 @@
-"""Make untrusted text safe to show: no control characters, no invisible junk."""
+"""Make untrusted text safe to show: no control characters, no invisible junk, no spoofing."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-# C0 controls except newline, DEL, C1 controls (ESC and CSI among them).
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_JUNK = re.compile("[\u00ad\u200b\ufeff\U000e0000-\U000e007f]")
+# Every Cc but newline: C0 (tab is turned into a space first), DEL, C1 (ESC, 8-bit CSI...).
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Soft hyphen, zero width space, BOM, tag characters, and lone surrogates (not encodable).
+_JUNK = re.compile("[\u00ad\u200b\ufeff\U000e0000-\U000e007f\ud800-\udfff]")
+_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
+# Presentation forms (Alphabetic and Arabic Presentation Forms A and B), e.g. from PDFs.
+_PRESENTATION_FORMS = re.compile("[\ufb00-\ufdff\ufe70-\ufefe]+")
+# LRO and RLO would show characters in an order other than their logical one (Trojan Source).
+_NO_OVERRIDES = str.maketrans("\u202d\u202e", "\u202a\u202b")
+
+
+def _fold(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", match.group())
 
 
 def sanitize_text(text: str) -> str:
-    """Return ``text`` with controls (but newline) removed, tabs as spaces, NFC applied."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = _CONTROLS.sub("", text)
-    text = _JUNK.sub("", text)
+    """Return ``text`` safe for a terminal, with the same meaning.
+
+    Line breaks (CR LF, CR, U+2028, U+2029) become newlines, tabs become spaces; every other
+    control character (C0, DEL, C1, ESC included) is removed, as are U+00AD, U+200B, U+FEFF, tag
+    characters and lone surrogates. LRO and RLO become LRE and RLE. Presentation forms are folded
+    back to letters (NFKC on those characters only), then the whole text is put in NFC.
+    Idempotent.
+    """
+    text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
+    text = _JUNK.sub("", _CONTROLS.sub("", text))
+    text = _PRESENTATION_FORMS.sub(_fold, text.translate(_NO_OVERRIDES))
     return unicodedata.normalize("NFC", text)

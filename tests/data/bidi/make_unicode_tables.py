@@ -56,14 +56,20 @@ def main() -> None:
     out.write("OPENING_BRACKETS: dict[int, int] = {\n")
     for a, b in sorted(pairs.items()):
         out.write(f"    0x{a:04X}: 0x{b:04X},\n")
-    out.write("}\n\n# Combining marks (general categories Mn, Me, Mc), as a regex class body\n")
-    out.write("MARK_CLASS = (\n")
-    parts = []
-    for lo, hi in mark_ranges():
-        parts.append(f"\\U{lo:08X}" if lo == hi else f"\\U{lo:08X}-\\U{hi:08X}")
-    for start in range(0, len(parts), 4):
-        out.write('    "' + "".join(parts[start : start + 4]) + '"\n')
-    out.write(")\n")
+    out.write(
+        "}\n\n# Combining marks (general categories Mn, Me, Mc) as regex class bodies, in two\n"
+    )
+    out.write("# parts: a class mixing both planes is slow for every character.\n")
+    ranges = mark_ranges()
+    for name, part in (
+        ("MARK_CLASS_BMP", [r for r in ranges if r[1] < 0x10000]),
+        ("MARK_CLASS_ASTRAL", [r for r in ranges if r[0] >= 0x10000]),
+    ):
+        out.write(f"{name} = (\n")
+        items = [f"\\U{lo:08X}" if lo == hi else f"\\U{lo:08X}-\\U{hi:08X}" for lo, hi in part]
+        for start in range(0, len(items), 4):
+            out.write('    "' + "".join(items[start : start + 4]) + '"\n')
+        out.write(")\n")
 
 
 if __name__ == "__main__":

@@ -48,7 +48,9 @@ def finish_entry(raw: RawEntry, feed_language: str | None, now: datetime) -> Par
         link = http_url(raw.guid, raw.base) if _is_absolute_http(raw.guid) else None
     title = plain_text(raw.title, is_html=raw.title_is_html)
     if not title:
-        title = shorten(plain_text(html_to_text(summary or content), is_html=False), DERIVED_TITLE_LENGTH)
+        title = shorten(
+            plain_text(html_to_text(summary or content), is_html=False), DERIVED_TITLE_LENGTH
+        )
     if not (title or link or guid or summary or content):
         return None
     updated = parse_date(raw.updated, now) or accept_date(raw.updated_hint, now)

@@ -1,0 +1,274 @@
+"""Article text: HTML to a document, full-page extraction, and when a page is worth fetching.
+
+- :func:`html_to_document` converts the HTML a feed carries (content or summary).
+- :func:`extract_article` finds the article in a whole web page: site-profile pruning, then
+  trafilatura in precision mode, then a filter of known boilerplate labels.
+- :func:`needs_full_text` decides from a feed item whether its page should be fetched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from tuireader.core.arabic import normalize
+from tuireader.core.boilerplate import filter_boilerplate
+from tuireader.core.document import Block, BlockKind, Document
+from tuireader.core.htmlblocks import parse_html_blocks, tree_blocks
+from tuireader.core.models import FullText
+from tuireader.core.pagemeta import (
+    clean_line,
+    page_direction,
+    page_published,
+    page_title,
+    parse_timestamp,
+)
+from tuireader.core.profiles import matching_profiles, prune
+
+__all__ = [
+    "Extracted",
+    "ExtractionError",
+    "extract_article",
+    "html_to_document",
+    "needs_full_text",
+]
+
+#: A summary with fewer words than this is a teaser, not the article.
+SHORT_SUMMARY_WORDS: Final = 60
+_ELLIPSES: Final = ("…", "...", "[…]", "[...]", "[&#8230;]", "(…)", "[&hellip;]", "&hellip;")
+_READ_MORE: Final = frozenset(
+    normalize(marker)
+    for marker in (
+        "المزيد",
+        "اقرأ المزيد",
+        "قراءة المزيد",
+        "للمزيد",
+        "التفاصيل",
+        "تابع القراءة",
+        "أكمل القراءة",
+        "Read more",
+        "Continue reading",
+        "Read the full story",
+        "Read full article",
+        "Lire la suite",
+        "Weiterlesen",
+        "Leer más",
+    )
+)
+_TRAILING_MARKS: Final = " \t\n.:»›→>-–—!"
+_MAX_PAGE_CHARS: Final = 8_000_000
+
+
+class ExtractionError(Exception):
+    """No usable article came out of a page; ``message`` says why in plain words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """The article found in a page, with the metadata the page gave (UTC)."""
+
+    document: Document
+    title: str | None
+    published: datetime | None
+
+
+def html_to_document(html: str, *, base_url: str | None = None) -> Document:
+    """Convert feed HTML (content or summary) into a document; never raises on bad HTML.
+
+    Scripts, styles, frames, forms, SVG, templates and hidden elements are dropped; every
+    text run is sanitized; links survive only as absolute http(s)/mailto URLs.
+    """
+    blocks = parse_html_blocks(html, base_url=base_url)
+    return Document(blocks=tuple(blocks), source_url=base_url)
+
+
+def extract_article(html: str, *, url: str) -> Extracted:
+    """Find the article in a whole web page, or raise :class:`ExtractionError`."""
+    if len(html) > _MAX_PAGE_CHARS:
+        raise ExtractionError("the page is too large to read")
+    if not _looks_like_html(html):
+        raise ExtractionError("the page is not HTML")
+    tree = _parse_page(html)
+    direction, lang = page_direction(tree)
+    published = page_published(tree)
+    own_title = page_title(tree)
+
+    prune(tree, matching_profiles(tree))
+    captions = _texts_of(tree, "figcaption")
+    preformatted = _texts_of(tree, "pre")
+    for caption in tree.iter("figcaption"):
+        caption.tag = "p"  # trafilatura drops figure captions; as paragraphs they survive
+
+    result = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        favor_precision=True,
+        include_comments=False,
+        include_formatting=True,
+        include_links=True,
+        include_images=True,
+        include_tables=True,
+        with_metadata=True,
+        deduplicate=False,
+    )
+    body = getattr(result, "body", None)
+    if body is None or not isinstance(body, etree._Element):
+        raise ExtractionError("the page has no article text")
+
+    _to_html_vocabulary(body)
+    blocks = tree_blocks(body, base_url=url, direction=direction, lang=lang)
+    blocks = [_restore_kind(block, captions, preformatted) for block in blocks]
+    blocks = filter_boilerplate(blocks)
+    if not any(block.kind is not BlockKind.IMAGE and block.text.strip() for block in blocks):
+        raise ExtractionError("the page has no article text")
+
+    title = clean_line(str(getattr(result, "title", None) or "")) or own_title
+    if published is None:
+        published = parse_timestamp(str(getattr(result, "date", None) or ""))
+    document = Document(tuple(blocks), title=title, published=published, source_url=url)
+    return Extracted(document=document, title=title, published=published)
+
+
+def needs_full_text(*, summary: str, content: str, mode: FullText) -> bool:
+    """Whether a feed item should have its page fetched (``summary``/``content`` are HTML).
+
+    ``auto`` fetches when the item's best text is missing or looks like a teaser: content
+    that ends in an ellipsis or a "read more" link, or (without content) a summary that is
+    short or ends that way.
+    """
+    if mode is FullText.ALWAYS:
+        return True
+    if mode is FullText.NEVER:
+        return False
+    content_blocks = _item_blocks(content)
+    if content_blocks:
+        return _looks_truncated(content_blocks)
+    summary_blocks = _item_blocks(summary)
+    if not summary_blocks:
+        return True
+    words = sum(len(block.text.split()) for block in summary_blocks)
+    return words < SHORT_SUMMARY_WORDS or _looks_truncated(summary_blocks)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _looks_like_html(html: str) -> bool:
+    head = html.lstrip("\ufeff \t\r\n")[:2048].lower()
+    if not head.startswith("<"):
+        return False
+    if head.startswith("<?xml") and any(tag in head for tag in ("<rss", "<feed", "<rdf:rdf")):
+        return False
+    return "<html" in head or "<!doctype html" in head or "<body" in head or "<head" in head
+
+
+def _parse_page(html: str) -> lxml.html.HtmlElement:
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", no_network=True, recover=True, remove_comments=True, remove_pis=True
+    )
+    try:
+        tree = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
+    except (etree.LxmlError, ValueError) as error:
+        raise ExtractionError("the page is not HTML") from error
+    if tree is None or tree.find("body") is None:
+        raise ExtractionError("the page is not HTML")
+    return tree
+
+
+def _texts_of(tree: etree._Element, tag: str) -> frozenset[str]:
+    return frozenset(
+        " ".join(element.text_content().split()) for element in tree.iter(tag) if len(element) < 50
+    )
+
+
+def _restore_kind(block: Block, captions: frozenset[str], pre: frozenset[str]) -> Block:
+    """Give back the kinds trafilatura folds away: figure captions, and <pre> made quotes."""
+    if block.kind is BlockKind.PARAGRAPH and " ".join(block.text.split()) in captions:
+        return dataclasses.replace(block, kind=BlockKind.CAPTION)
+    if block.kind is BlockKind.QUOTE and " ".join(block.text.split()) in pre:
+        return dataclasses.replace(block, kind=BlockKind.PRE, level=0)
+    return block
+
+
+_HI_TAGS: Final = {"#b": "b", "#i": "i", "#t": "code", "#u": "u", "#sub": "sub", "#sup": "sup"}
+_BLOCK_PARENTS: Final = frozenset(
+    {"body", "doc", "main", "div", "quote", "blockquote", "item", "li"}
+)
+
+
+def _to_html_vocabulary(root: etree._Element) -> None:
+    """Rename trafilatura's XML elements (head, list, hi, ref, ...) to their HTML tags."""
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == "head":
+            rend = str(element.get("rend", "h2"))
+            element.tag = rend if rend in ("h1", "h2", "h3", "h4", "h5", "h6") else "h2"
+        elif tag == "list":
+            element.tag = "ol" if element.get("rend") == "ol" else "ul"
+        elif tag == "item":
+            element.tag = "li"
+        elif tag == "quote":
+            element.tag = "blockquote"
+        elif tag == "code":
+            parent = element.getparent()
+            parent_tag = parent.tag if parent is not None else "body"
+            element.tag = "pre" if parent_tag in _BLOCK_PARENTS else "code"
+        elif tag == "hi":
+            element.tag = _HI_TAGS.get(str(element.get("rend", "")), "span")
+        elif tag == "ref":
+            element.tag = "a"
+            element.set("href", str(element.get("target", "")))
+        elif tag == "graphic":
+            element.tag = "img"
+        elif tag == "lb":
+            element.tag = "br"
+        elif tag == "row":
+            element.tag = "tr"
+        elif tag == "cell":
+            element.tag = "th" if element.get("role") == "head" else "td"
+
+
+def _item_blocks(html: str) -> list[Block]:
+    """The blocks of a feed item's HTML that carry text, without an SEO plugin's footer."""
+    if not html.strip():
+        return []
+    blocks = [b for b in parse_html_blocks(html) if b.text.strip()]
+    if blocks and _is_appeared_first_on(blocks[-1].text):
+        blocks.pop()
+    return blocks
+
+
+def _is_appeared_first_on(text: str) -> bool:
+    """The line WordPress SEO plugins append to feed items ("The post X appeared first on Y")."""
+    folded = normalize(text)
+    english = folded.startswith("the post ") and " appeared first on " in folded
+    arabic = folded.startswith("ظهرت المقاله") and "اولا علي" in folded
+    return english or arabic
+
+
+def _looks_truncated(blocks: list[Block]) -> bool:
+    """Ends in an ellipsis, or in a "read more" line or link (not just the word in prose)."""
+    last = blocks[-1]
+    if last.text.rstrip().endswith(_ELLIPSES):
+        return True
+    candidates = [last.text.rsplit("\n", 1)[-1]]
+    runs = [inline for inline in last.inlines if inline.text.strip()]
+    if runs and runs[-1].link is not None:
+        candidates.append(runs[-1].text)
+    return any(_is_read_more(candidate) for candidate in candidates)
+
+
+def _is_read_more(text: str) -> bool:
+    return normalize(text).strip(_TRAILING_MARKS + "«‹←") in _READ_MORE

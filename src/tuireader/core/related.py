@@ -1,0 +1,424 @@
+"""Related articles: a pure, deterministic ranking of candidates for one article.
+
+The store fetches candidates (the articles matching the target's ``strongest_terms`` in the
+FTS5 index, best bm25 first, a couple of hundred); ``rank_related`` re-ranks them:
+
+- topical score = cosine of tf·idf term vectors (title terms counted three times, sublinear
+  tf) + ``ENTITY_WEIGHT`` × overlap of named entities. A candidate below ``MIN_TOPICAL`` is
+  not related, whatever its section or date;
+- the topical score is then scaled up by context: same section, shared categories, and how
+  close the two dates are;
+- ``same_story``: similarity ≥ ``SAME_STORY_SIMILARITY``, or a lower similarity with at least
+  two shared entities. Same-story entries (other coverage, follow-ups) come first;
+- near-duplicates (title cosine ≥ ``NEAR_DUP_TITLE`` and whole-text cosine ≥
+  ``NEAR_DUP_TEXT``; the same report reprinted) are one entry: the best ranked is the entry,
+  the others are listed in ``also``, best first. This holds among candidates and for reprints
+  of the target itself, which become one entry whose ``also`` lists the other reprints. The
+  source is not compared: a feed that republishes its own report is grouped as well.
+
+The idf comes from the whole index when ``df`` and ``n_docs`` are given, else from the pool
+(target + candidates). Only the first ``TEXT_LIMIT`` characters of a text are read: news puts
+the story first, and it keeps the ranking fast. Ties are broken by id, so the same data gives
+the same list, in whatever order the candidates come.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from tuireader.core.arabic import normalize
+from tuireader.core.terms import index_terms, is_stopword, stem, tokenize
+
+__all__ = [
+    "ENTITY_WEIGHT",
+    "MIN_TOPICAL",
+    "NEAR_DUP_TEXT",
+    "NEAR_DUP_TITLE",
+    "SAME_STORY_SIMILARITY",
+    "TEXT_LIMIT",
+    "TITLE_WEIGHT",
+    "RelatedDoc",
+    "RelatedResult",
+    "entities",
+    "rank_related",
+    "strongest_terms",
+]
+
+TITLE_WEIGHT = 3
+TEXT_LIMIT = 2000
+ENTITY_WEIGHT = 0.3
+MIN_TOPICAL = 0.08
+SAME_STORY_SIMILARITY = 0.2
+SAME_STORY_MIN_SIMILARITY = 0.1  # with two shared entities
+NEAR_DUP_TITLE = 0.5
+NEAR_DUP_TEXT = 0.75
+SECTION_BOOST = 0.1
+CATEGORY_BOOST = 0.1
+RECENCY_BOOST = 0.2
+RECENCY_DAYS = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedDoc:
+    """An article as the ranking sees it. ``title_terms``/``text_terms``, when given, are the
+    space-joined index terms already stored (the FTS5 columns), which saves re-tokenizing."""
+
+    id: int
+    title: str
+    text: str
+    section: str
+    categories: tuple[str, ...]
+    published: datetime
+    source: str = ""
+    title_terms: str | None = None
+    text_terms: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedResult:
+    """One entry of the related list; ``also`` holds the ids of its near-duplicates."""
+
+    id: int
+    score: float
+    same_story: bool
+    also: tuple[int, ...] = ()
+
+
+# --- named entities ------------------------------------------------------------------------
+
+_LATIN_UPPER = "A-ZÀ-ÖØ-Þ"
+_LATIN_NAME = rf"[{_LATIN_UPPER}][\w'’.-]*[\w]|[{_LATIN_UPPER}]"
+_LATIN_SEQUENCE = re.compile(rf"(?<![\w'’])(?:{_LATIN_NAME})(?:[ \t]+(?:{_LATIN_NAME}))*")
+# What may stand just before a word that opens a sentence (searched in a short window).
+_SENTENCE_END = re.compile(r"(?:^|[.!?؟:\n\"“”«»—-])\s*$")
+_QUOTED = re.compile(r"«([^«»\n]{1,60})»|“([^“”\n]{1,60})”|\"([^\"\n]{1,60})\"|\(([^()\n]{1,60})\)")
+_CLAUSE_END = re.compile(r"[.,،؛;:!?؟()«»\"“”\n]")
+
+# Titles after which a person's name follows, possibly after adjectives with the article
+# ("الرئيس الفرنسي إيمانويل ماكرون"); and words after which a place or organisation follows.
+_PERSON_TITLES = (
+    "الرئيس رئيس الملك العاهل الامير الاميرة الوزير وزير الوزيرة وزيرة السيد السيدة الشيخ "
+    "الدكتور المدرب مدرب اللاعب لاعب النجم الجنرال الزعيم المستشار النائب القاضي الكاتب "
+    "الفنان المخرج الصحفي المبعوث السفير"
+)
+_PLACE_ORG = (
+    "شركة الشركة مجموعة منظمة حزب جامعة نادي فريق مدينة المدينة العاصمة بلدة قرية اقليم "
+    "ولاية محافظة جزيرة مطار ميناء بنك مصرف وكالة صحيفة قناة مجلة"
+)
+_PERSON_TRIGGERS = frozenset(normalize(_PERSON_TITLES).split())
+_PLACE_TRIGGERS = frozenset(normalize(_PLACE_ORG).split())
+_TRIGGER = re.compile(
+    r"(?<![^\W_])(?:"
+    + "|".join(sorted(_PERSON_TRIGGERS | _PLACE_TRIGGERS, key=len, reverse=True))
+    + r")(?![^\W_])"
+)
+_TRIGGER_WINDOW = 80
+_NAME_LINKS = frozenset(normalize("عبد أبو ابو بن ابن بنت أم").split())
+# Capitalized in English and French, but not names.
+_NOT_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december lundi mardi mercredi jeudi "
+    "vendredi samedi dimanche janvier fevrier mars avril mai juin juillet aout septembre "
+    "octobre novembre decembre".split()
+)
+
+
+def _span_entities(span: str, *, last_alone: bool = True) -> list[str]:
+    """The entity keys of a name: its index terms joined, and (for a name of several words)
+    its last term alone, the way a family name is used on its own."""
+    keys = index_terms(span)
+    if not keys:
+        return []
+    found = [" ".join(keys)]
+    if len(keys) > 1 and last_alone:
+        found.append(keys[-1])
+    return found
+
+
+def _latin_entities(text: str) -> list[str]:
+    found: list[str] = []
+    for match in _LATIN_SEQUENCE.finditer(text):
+        words = match.group().split()
+        start = match.start()
+        at_sentence_start = start == 0 or bool(_SENTENCE_END.search(text, max(0, start - 8), start))
+        # A capital at the start of a sentence says nothing; a stopword in front ("The UN")
+        # is not part of the name.
+        if at_sentence_start:
+            if len(words) == 1 and not words[0].isupper():
+                continue
+            while words and is_stopword(normalize(words[0])):
+                words.pop(0)
+        while words and normalize(words[-1]) in _NOT_NAMES:
+            words.pop()
+        if words:
+            found.extend(_span_entities(" ".join(words)))
+    return found
+
+
+def _arabic_name_after(words: list[str], person: bool) -> list[str]:
+    """The name that follows a title (person) or a place/organisation word, if any."""
+    name: list[str] = []
+    parts = 0
+    skipped = 0
+    for word in words:
+        if word in _PERSON_TRIGGERS or word in _PLACE_TRIGGERS or is_stopword(word):
+            break
+        joined = bool(name) and name[-1] in _NAME_LINKS  # عبد الله، ابو بكر، بن سلمان
+        if word.startswith("ال") and person and not joined:
+            # adjectives of the title (الفرنسي) come before the name; after it, they end it
+            if name or skipped == 3:
+                break
+            skipped += 1
+            continue
+        name.append(word)
+        if word not in _NAME_LINKS:
+            parts += 1
+            if parts == (2 if person else 1):
+                break
+    while name and name[-1] in _NAME_LINKS:
+        name.pop()
+    return name
+
+
+def _arabic_entities(normalized: str) -> list[str]:
+    found: list[str] = []
+    for match in _TRIGGER.finditer(normalized):
+        window = normalized[match.end() : match.end() + _TRIGGER_WINDOW]
+        clause = _CLAUSE_END.split(window, maxsplit=1)[0]
+        name = _arabic_name_after(tokenize(clause), match.group() in _PERSON_TRIGGERS)
+        if name:
+            # the last word of عبد الله or محمد بن سلمان is not a name on its own
+            last_alone = len(name) > 1 and name[-2] not in _NAME_LINKS
+            found.extend(_span_entities(" ".join(name), last_alone=last_alone))
+    return found
+
+
+def entities(text: str) -> set[str]:
+    """Proper nouns of ``text`` as entity keys (their index terms, space-joined).
+
+    Heuristics, no dictionary: capitalized Latin sequences and acronyms (a lone capitalized
+    word opening a sentence is skipped); Arabic names after a title (الرئيس، وزير، الشيخ…,
+    skipping up to three adjectives with ال) or after a place/organisation word (شركة،
+    مدينة، حزب…); and short spans (up to four words) in «», “”, "" or parentheses. A name
+    of several words also gives its last word alone ("ماكرون" meets "إيمانويل ماكرون").
+    Limits: Arabic names without such a cue are missed, Latin titles in Title Case give
+    false entities, and the same name in two scripts gives two keys.
+    """
+    found = _latin_entities(text)
+    found.extend(_arabic_entities(normalize(text)))
+    for match in _QUOTED.finditer(text):
+        span = next(group for group in match.groups() if group is not None)
+        if len(tokenize(span)) <= 4:
+            found.extend(_span_entities(span))
+    return set(found)
+
+
+# --- term vectors --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Features:
+    counts: Mapping[str, float]  # sublinear tf, title weighted
+    title_counts: Mapping[str, float]
+    entities: frozenset[str]
+
+
+def _sublinear(counts: Counter[str]) -> dict[str, float]:
+    return {term: 1.0 + math.log(n) for term, n in counts.items()}
+
+
+@lru_cache(maxsize=4096)
+def _features(title: str, text: str, title_terms: str | None, text_terms: str | None) -> _Features:
+    text = text[:TEXT_LIMIT]
+    in_title = Counter(title_terms.split() if title_terms is not None else index_terms(title))
+    in_text = (
+        Counter(text_terms.split()[: TEXT_LIMIT // 6])
+        if text_terms is not None
+        else Counter(index_terms(text))
+    )
+    combined = in_text.copy()
+    for term, n in in_title.items():
+        combined[term] += TITLE_WEIGHT * n
+    return _Features(
+        counts=_sublinear(combined),
+        title_counts=_sublinear(in_title),
+        entities=frozenset(entities(title + "\n" + text)),
+    )
+
+
+def _doc_features(doc: RelatedDoc) -> _Features:
+    return _features(doc.title, doc.text[:TEXT_LIMIT], doc.title_terms, doc.text_terms)
+
+
+def _unit_vector(counts: Mapping[str, float], idf: Callable[[str], float]) -> dict[str, float]:
+    vector = {term: weight * idf(term) for term, weight in counts.items()}
+    norm = math.sqrt(math.fsum(w * w for w in vector.values()))
+    return {term: w / norm for term, w in vector.items()} if norm else {}
+
+
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return math.fsum(w * b[t] for t, w in a.items() if t in b)
+
+
+def _idf_function(
+    df: Callable[[str], int] | Mapping[str, int], n_docs: int
+) -> Callable[[str], float]:
+    lookup: Callable[[str], int] = df if callable(df) else (lambda term: df.get(term, 0))
+    cache: dict[str, float] = {}
+
+    def idf(term: str) -> float:
+        value = cache.get(term)
+        if value is None:
+            value = cache[term] = math.log((n_docs + 1) / (lookup(term) + 1)) + 1.0
+        return value
+
+    return idf
+
+
+def strongest_terms(
+    doc: RelatedDoc,
+    df: Callable[[str], int] | Mapping[str, int],
+    n_docs: int,
+    limit: int = 12,
+) -> list[str]:
+    """The ``limit`` index terms of ``doc`` with the highest tf·idf (title weighted), to build
+    the candidate query (``terms.fts_any_query``). ``df`` gives a term's document frequency
+    in the index of ``n_docs`` articles. Best first, ties by term."""
+    idf = _idf_function(df, n_docs)
+    weights = {term: tf * idf(term) for term, tf in _doc_features(doc).counts.items()}
+    return sorted(weights, key=lambda term: (-weights[term], term))[:limit]
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Scored:
+    doc: RelatedDoc
+    vector: dict[str, float]
+    title_vector: dict[str, float]
+    similarity: float
+    score: float
+    same_story: bool
+
+
+def _entity_overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
+    if not a or not b:
+        return 0.0, 0
+    shared = len(a & b)
+    return shared / math.sqrt(len(a) * len(b)), shared
+
+
+def _context(target: RelatedDoc, doc: RelatedDoc) -> float:
+    boost = 1.0
+    if target.section and normalize(target.section) == normalize(doc.section):
+        boost += SECTION_BOOST
+    mine = {normalize(c) for c in target.categories}
+    theirs = {normalize(c) for c in doc.categories}
+    if mine and theirs:
+        boost += CATEGORY_BOOST * len(mine & theirs) / len(mine | theirs)
+    days = abs((target.published - doc.published).total_seconds()) / 86400
+    return boost + RECENCY_BOOST * math.exp(-days / RECENCY_DAYS)
+
+
+def _near_duplicates(a: _Scored | tuple[dict[str, float], dict[str, float]], b: _Scored) -> bool:
+    title_a, vector_a = (a.title_vector, a.vector) if isinstance(a, _Scored) else a
+    return (
+        _dot(title_a, b.title_vector) >= NEAR_DUP_TITLE and _dot(vector_a, b.vector) >= NEAR_DUP_TEXT
+    )
+
+
+def _pool_idf(features: Iterable[_Features]) -> Callable[[str], float]:
+    df: Counter[str] = Counter()
+    n_docs = 0
+    for feature in features:
+        df.update(feature.counts.keys())
+        n_docs += 1
+    return _idf_function(df, n_docs)
+
+
+def rank_related(
+    target: RelatedDoc,
+    candidates: Sequence[RelatedDoc],
+    *,
+    limit: int = 8,
+    df: Callable[[str], int] | Mapping[str, int] | None = None,
+    n_docs: int = 0,
+) -> list[RelatedResult]:
+    """Rank ``candidates`` as related articles of ``target`` (see the module docstring).
+
+    Returns at most ``limit`` entries, same-story entries first, then by score, then by id;
+    the target itself (by id) is never listed.
+    """
+    unique: dict[int, RelatedDoc] = {}
+    for doc in candidates:
+        if doc.id != target.id:
+            unique.setdefault(doc.id, doc)
+    docs = sorted(unique.values(), key=lambda doc: doc.id)
+    target_features = _doc_features(target)
+    features = [_doc_features(doc) for doc in docs]
+    idf = (
+        _idf_function(df, n_docs)
+        if df is not None and n_docs > 0
+        else _pool_idf([target_features, *features])
+    )
+    target_vector = _unit_vector(target_features.counts, idf)
+    target_title = _unit_vector(target_features.title_counts, idf)
+
+    scored: list[_Scored] = []
+    for doc, feature in zip(docs, features, strict=True):
+        vector = _unit_vector(feature.counts, idf)
+        similarity = _dot(target_vector, vector)
+        overlap, shared = _entity_overlap(target_features.entities, feature.entities)
+        topical = similarity + ENTITY_WEIGHT * overlap
+        if topical < MIN_TOPICAL:
+            continue
+        same_story = similarity >= SAME_STORY_SIMILARITY or (
+            similarity >= SAME_STORY_MIN_SIMILARITY and shared >= 2
+        )
+        score = round(topical * _context(target, doc), 6)
+        title_vector = _unit_vector(feature.title_counts, idf)
+        scored.append(_Scored(doc, vector, title_vector, similarity, score, same_story))
+    scored.sort(key=lambda s: (not s.same_story, -s.score, s.doc.id))
+    return _group(scored, (target_title, target_vector), limit)
+
+
+def _group(
+    ranked: list[_Scored], target: tuple[dict[str, float], dict[str, float]], limit: int
+) -> list[RelatedResult]:
+    """Fold near-duplicates into the entry of the best ranked of them."""
+    groups: list[list[_Scored]] = []
+    target_group: list[_Scored] | None = None
+    for item in ranked:
+        if _near_duplicates(target, item):
+            if target_group is None:
+                if len(groups) >= limit:
+                    continue
+                target_group = []
+                groups.append(target_group)
+            target_group.append(item)
+            continue
+        home = next(
+            (group for group in groups if any(_near_duplicates(m, item) for m in group)), None
+        )
+        if home is not None:
+            home.append(item)
+        elif len(groups) < limit:
+            groups.append([item])
+    return [
+        RelatedResult(
+            id=group[0].doc.id,
+            score=group[0].score,
+            same_story=group[0].same_story,
+            also=tuple(member.doc.id for member in group[1:]),
+        )
+        for group in groups
+    ]

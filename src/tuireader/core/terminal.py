@@ -1,0 +1,115 @@
+"""Who should reorder right-to-left text: detected from the terminal's environment.
+
+The table follows research/rtl-bidi.md section 4: terminals that reorder by themselves get
+logical text (``terminal`` mode); every other terminal gets text reordered by tuireader
+(``app`` mode). Precedence: command-line flag > TUIREADER_BIDI / TUIREADER_SHAPE > config >
+detection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+BIDI_CHOICES = ("app", "terminal", "off")
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """The terminal found, the modes chosen, and why, in words."""
+
+    terminal: str
+    bidi: str  # app | terminal | off
+    shape: bool
+    reason: str
+    warning: str | None = None
+
+
+def detect_terminal(env: Mapping[str, str]) -> tuple[str, str | None]:
+    """(terminal name, warning) from environment variables."""
+    program = env.get("TERM_PROGRAM", "")
+    if "TMUX" in env:
+        return "tmux", (
+            "inside tmux the outer terminal cannot be seen; if it reorders right-to-left text "
+            "by itself, run `tuireader calibrate`"
+        )
+    if env.get("KITTY_WINDOW_ID") or env.get("TERM") == "xterm-kitty":
+        return "kitty", "kitty draws right-to-left words reversed unless `force_ltr yes` is set"
+    if env.get("KONSOLE_VERSION"):
+        return "Konsole", None
+    if env.get("MLTERM"):
+        return "mlterm", None
+    if program == "Apple_Terminal":
+        return "Terminal.app", None
+    if program == "iTerm.app":
+        return "iTerm2", "iTerm2's Bidi setting must be off for tuireader's own layout"
+    if program == "mintty":
+        return "mintty", None
+    if program == "WezTerm":
+        return "WezTerm", None
+    if program == "ghostty" or env.get("GHOSTTY_RESOURCES_DIR"):
+        return "Ghostty", None
+    if env.get("VTE_VERSION"):
+        return f"VTE {env['VTE_VERSION']}", None
+    if env.get("WT_SESSION"):
+        return "Windows Terminal", None
+    if env.get("ALACRITTY_WINDOW_ID") or env.get("ALACRITTY_LOG"):
+        return "Alacritty", None
+    return env.get("TERM", "unknown terminal") or "unknown terminal", None
+
+
+# Terminals that reorder each line themselves and cannot be told not to.
+_REORDERING = {"Konsole", "mlterm", "Terminal.app"}
+# Terminals that join Arabic letters themselves (sending presentation forms is not needed).
+_SHAPING = {"kitty", "Konsole", "mlterm", "Terminal.app", "iTerm2", "WezTerm"}
+
+
+def choose_modes(
+    env: Mapping[str, str],
+    *,
+    bidi_flag: str | None = None,
+    shape_flag: str | None = None,
+    bidi_config: str = "auto",
+    shape_config: str = "auto",
+) -> Detection:
+    """Resolve the bidi and shape modes, saying which source decided."""
+    terminal, warning = detect_terminal(env)
+    bidi, reason = _first_set(
+        ("command line", bidi_flag),
+        ("TUIREADER_BIDI", env.get("TUIREADER_BIDI")),
+        ("config", bidi_config),
+    )
+    if bidi is None or bidi not in BIDI_CHOICES:
+        if terminal in _REORDERING:
+            bidi = "terminal"
+            reason = f"{terminal} reorders right-to-left text itself"
+        elif terminal.startswith("VTE"):
+            bidi = "app"
+            reason = f"{terminal}: tuireader reorders and switches the terminal to explicit mode"
+        else:
+            bidi = "app"
+            reason = f"{terminal} does no bidi of its own, so tuireader reorders"
+    shape_choice, shape_reason = _first_set(
+        ("command line", shape_flag),
+        ("TUIREADER_SHAPE", env.get("TUIREADER_SHAPE")),
+        ("config", shape_config),
+    )
+    if shape_choice in ("on", "off"):
+        shape = shape_choice == "on"
+        reason += f"; shaping {shape_choice} ({shape_reason})"
+    else:
+        shape = bidi == "app" and terminal not in _SHAPING and not terminal.startswith("VTE")
+        reason += "; tuireader joins Arabic letters" if shape else "; the terminal joins letters"
+    return Detection(terminal=terminal, bidi=bidi, shape=shape, reason=reason, warning=warning)
+
+
+def _first_set(*sources: tuple[str, str | None]) -> tuple[str | None, str]:
+    for name, value in sources:
+        if value and value != "auto":
+            return value, f"set by {name}"
+    return None, ""
+
+
+# terminal-wg "BiDi in Terminal Emulators": explicit mode while tuireader draws, implicit after.
+EXPLICIT_MODE = "\x1b[8l"
+IMPLICIT_MODE = "\x1b[8h"

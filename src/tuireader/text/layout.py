@@ -1,0 +1,295 @@
+"""The public layout API: paragraphs in, visual lines (plain or styled) out.
+
+A :class:`ParagraphLayout` prepares one paragraph once (sanitize, isolate links, shape, resolve
+bidi levels) and then lays it out at any width: wrap in logical order, reorder each line,
+align. A resize only re-wraps and re-orders.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+from rich.cells import cell_len
+
+from tuireader.text.bidi import (
+    BaseDir,
+    BidiParagraph,
+    bidi_classes,
+    paragraph_level,
+    resolve_paragraph,
+    strip_bidi_controls,
+    visual_piece,
+)
+from tuireader.text.clusters import is_mark
+from tuireader.text.links import isolate_links
+from tuireader.text.sanitize import sanitize_text
+from tuireader.text.shaping import shape_arabic
+from tuireader.text.wrap import wrap_ranges
+
+BidiMode = Literal["app", "terminal", "off"]
+ShapeMode = Literal["auto", "on", "off"]
+Direction = Literal["rtl", "ltr"]
+
+_BIDI_MODES = ("app", "terminal", "off")
+_SHAPE_MODES = ("auto", "on", "off")
+_NO_STYLE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A style over the characters ``[start, end)`` of a paragraph's logical text.
+
+    ``style`` is a plain token the UI understands, e.g. "bold", "italic", "highlight" or
+    "link:https://example.com/".
+    """
+
+    start: int
+    end: int
+    style: str
+
+
+class Segment(NamedTuple):
+    """Characters next to each other on screen that share one set of styles."""
+
+    text: str
+    styles: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class VisualLine:
+    """One line as written to the terminal, left to right, with its styled segments.
+
+    ``start`` and ``end`` delimit the line in the paragraph's logical (sanitized) text, for
+    copy and search.
+    """
+
+    text: str
+    segments: tuple[Segment, ...]
+    start: int
+    end: int
+
+
+def _compose(outer: list[int] | None, inner: list[int] | None) -> list[int] | None:
+    """Chain two index maps: ``inner`` into the text that ``outer`` maps to the source."""
+    if inner is None:
+        return outer
+    if outer is None:
+        return inner
+    return [outer[i] for i in inner]
+
+
+class ParagraphLayout:
+    """One paragraph, prepared once, laid out at any width.
+
+    ``text`` is sanitized (a newline counts as a space); ``spans`` index the sanitized text,
+    so text with spans must already be sanitized. With ``reorder`` the lines come out in visual
+    order (what a terminal without bidi needs), otherwise in logical order.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        base_dir: BaseDir = "auto",
+        shaping: bool = False,
+        reorder: bool = True,
+        spans: Sequence[Span] = (),
+    ) -> None:
+        source = sanitize_text(text).replace("\n", " ")
+        if spans and source != text:
+            raise ValueError("spans need a sanitized paragraph without newlines")
+        self.source = source
+        display, source_map = isolate_links(source) if reorder else (source, None)
+        if shaping:
+            shaped = shape_arabic(display)
+            display, source_map = shaped.text, _compose(source_map, shaped.source)
+        self.display = display
+        self._source_map = source_map
+        self.bidi: BidiParagraph | None = None
+        if reorder:
+            self.bidi = resolve_paragraph(display, base_dir)
+            base_level = self.bidi.base_level
+        else:
+            base_level = paragraph_level(bidi_classes(display), base_dir)
+        self.direction: Direction = "rtl" if base_level & 1 else "ltr"
+        self._bounds, self._styles = self._style_runs(spans)
+        self._ranges: dict[int, list[tuple[int, int]]] = {}
+
+    @classmethod
+    def for_mode(
+        cls,
+        text: str,
+        *,
+        bidi: BidiMode = "app",
+        shape: ShapeMode = "auto",
+        base_dir: BaseDir = "auto",
+        spans: Sequence[Span] = (),
+    ) -> ParagraphLayout:
+        """A layout for the app-wide modes: ``bidi`` app|terminal|off, ``shape`` auto|on|off.
+
+        app: reordered here, shaped unless ``shape`` is off; terminal and off: logical order,
+        unshaped (the terminal does both).
+        """
+        _check_modes(bidi, shape)
+        reorder = bidi == "app"
+        shaping = reorder and shape != "off"
+        return cls(text, base_dir=base_dir, shaping=shaping, reorder=reorder, spans=spans)
+
+    # --- logical -----------------------------------------------------------------------------
+
+    def ranges(self, width: int) -> list[tuple[int, int]]:
+        """Lines as ``(start, end)`` offsets into :attr:`display`, wrapped at ``width``."""
+        found = self._ranges.get(width)
+        if found is None:
+            found = self._ranges[width] = wrap_ranges(self.display, width)
+        return found
+
+    def _source_offset(self, display_offset: int) -> int:
+        if self._source_map is None:
+            return display_offset
+        return self._source_map[display_offset]
+
+    def logical_lines(self, width: int) -> list[str]:
+        """The lines in logical order, as slices of the sanitized (unshaped) paragraph."""
+        source = self.source
+        return [
+            source[self._source_offset(start) : self._source_offset(end)]
+            for start, end in self.ranges(width)
+        ]
+
+    # --- visual ------------------------------------------------------------------------------
+
+    def visual_lines(self, width: int) -> list[str]:
+        """Lines as written to the terminal, left to right, not padded; no bidi controls."""
+        if self.bidi is None:
+            display = self.display
+            return [strip_bidi_controls(display[start:end]) for start, end in self.ranges(width)]
+        reorder = self.bidi.reorder_line
+        return [reorder(start, end) for start, end in self.ranges(width)]
+
+    def aligned_lines(self, width: int) -> list[str]:
+        """:meth:`visual_lines` padded to ``width`` cells: RTL to the right, LTR to the left."""
+        return [self._pad(line, width)[0] for line in self.visual_lines(width)]
+
+    def _pad(self, line: str, width: int) -> tuple[str, str]:
+        """The padded line and the padding alone."""
+        padding = " " * max(width - cell_len(line), 0)
+        return (padding + line if self.direction == "rtl" else line + padding), padding
+
+    def lines(self, width: int, *, align: bool = True) -> list[VisualLine]:
+        """Styled visual lines; with ``align``, padded to ``width`` cells by direction."""
+        out = []
+        for start, end in self.ranges(width):
+            segments = self._segments(start, end)
+            text = "".join(segment.text for segment in segments)
+            if align:
+                text, padding = self._pad(text, width)
+                if padding:
+                    pad = Segment(padding, _NO_STYLE)
+                    segments = [pad, *segments] if self.direction == "rtl" else [*segments, pad]
+            out.append(
+                VisualLine(
+                    text, tuple(segments), self._source_offset(start), self._source_offset(end)
+                )
+            )
+        return out
+
+    # --- styles ------------------------------------------------------------------------------
+
+    def _display_offset(self, source_offset: int) -> int:
+        if self._source_map is None:
+            offset = source_offset
+        else:
+            offset = bisect_left(self._source_map, source_offset, hi=len(self.display))
+        offset = min(max(offset, 0), len(self.display))
+        while 0 < offset < len(self.display) and is_mark(self.display[offset]):
+            offset -= 1  # a mark keeps the style of its base
+        return offset
+
+    def _style_runs(self, spans: Sequence[Span]) -> tuple[list[int], list[frozenset[str]]]:
+        """Starts of the display ranges of constant style, and the style set of each."""
+        placed = [
+            (self._display_offset(span.start), self._display_offset(span.end), span.style)
+            for span in spans
+        ]
+        bounds = sorted({0} | {start for start, _, _ in placed} | {end for _, end, _ in placed})
+        styles = [
+            frozenset(style for start, end, style in placed if start <= bound < end)
+            for bound in bounds
+        ]
+        return bounds, styles
+
+    def _segments(self, start: int, end: int) -> list[Segment]:
+        """Styled pieces of the line ``[start, end)`` from left to right, merged by style."""
+        runs = [(start, end, 0)] if self.bidi is None else self.bidi.visual_runs(start, end)
+        pieces: list[Segment] = []
+        for run_start, run_end, level in runs:
+            run_pieces = []
+            first = bisect_right(self._bounds, run_start) - 1
+            for index in range(first, len(self._bounds)):
+                piece_start = max(self._bounds[index], run_start)
+                if piece_start >= run_end:
+                    break
+                piece_end = run_end
+                if index + 1 < len(self._bounds):
+                    piece_end = min(self._bounds[index + 1], run_end)
+                text = visual_piece(self.display[piece_start:piece_end], level)
+                run_pieces.append(Segment(text, self._styles[index]))
+            pieces.extend(reversed(run_pieces) if level & 1 else run_pieces)
+        merged: list[Segment] = []
+        for piece in pieces:
+            if not piece.text:
+                continue
+            if merged and merged[-1].styles == piece.styles:
+                merged[-1] = Segment(merged[-1].text + piece.text, piece.styles)
+            else:
+                merged.append(piece)
+        return merged
+
+
+def _check_modes(bidi: str, shape: str) -> None:
+    if bidi not in _BIDI_MODES:
+        raise ValueError(f"bidi mode must be one of {', '.join(_BIDI_MODES)}, not {bidi!r}")
+    if shape not in _SHAPE_MODES:
+        raise ValueError(f"shape mode must be one of {', '.join(_SHAPE_MODES)}, not {shape!r}")
+
+
+def layout_paragraph(
+    text: str, width: int, *, base_dir: BaseDir = "auto", shaping: bool = False
+) -> list[str]:
+    """Visual lines of ONE paragraph, cells from left to right, without padding.
+
+    For a terminal that does no bidi of its own: levels resolved on the whole paragraph, lines
+    broken greedily in logical order at spaces by cell width, each line reordered (UAX #9
+    L1-L4). ``base_dir`` is "auto" (P2/P3), "ltr" or "rtl". With ``shaping`` Arabic letters are
+    replaced by their contextual forms first. No control character is ever in the output.
+    """
+    return ParagraphLayout(text, base_dir=base_dir, shaping=shaping).visual_lines(width)
+
+
+def layout_text(
+    text: str,
+    width: int,
+    *,
+    bidi: BidiMode = "app",
+    shape: ShapeMode = "auto",
+    base_dir: BaseDir = "auto",
+) -> list[str]:
+    """Lines of a multi-paragraph text (paragraphs end at newlines) for the given modes.
+
+    app: reordered (and shaped unless ``shape`` is off); terminal: logical order for terminals
+    that reorder themselves. Both wrap at ``width`` and pad each line to ``width`` cells, RTL
+    paragraphs right-aligned. off: the sanitized paragraphs as they are, one line each.
+    """
+    _check_modes(bidi, shape)
+    paragraphs = sanitize_text(text).split("\n")
+    if bidi == "off":
+        return [strip_bidi_controls(paragraph) for paragraph in paragraphs]
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        layout = ParagraphLayout.for_mode(paragraph, bidi=bidi, shape=shape, base_dir=base_dir)
+        lines.extend(layout.aligned_lines(width))
+    return lines

@@ -1,0 +1,130 @@
+"""Arabic shaping for terminals that do not shape: letters to their contextual forms.
+
+Shaping runs on the logical paragraph, before bidi levels and before wrapping (a lam-alef
+ligature takes one cell for two letters). It keeps harakat, makes no ALLAH ligature (its glyph
+spills over two cells) and drops ZWJ/ZWNJ afterwards. It is done word by word with a cache:
+arabic-reshaper never joins letters across a space, so the result is the same as for the whole
+paragraph, and news text repeats its words.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from tuireader.text.clusters import is_mark
+
+_ARABIC_LETTERS = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_JOINERS = "\u200c\u200d"
+_DROP_JOINERS: dict[int, None] = dict.fromkeys(map(ord, _JOINERS))
+_LAM_ALEF = re.compile("[\ufef5-\ufefc]")
+_CONFIG_VARIABLE = "PYTHON_ARABIC_RESHAPER_CONFIGURATION_FILE"
+_CACHE_LIMIT = 100_000
+
+
+@cache
+def _reshaper() -> Any:
+    """Our own reshaper, built without the configuration file an environment variable names.
+
+    That variable is read on import and on construction; a bad path there would make the import
+    raise, and a good one could turn on ligatures that do not fit a cell.
+    """
+    saved = os.environ.pop(_CONFIG_VARIABLE, None)
+    try:
+        import arabic_reshaper
+
+        return arabic_reshaper.ArabicReshaper(
+            configuration={
+                "delete_harakat": False,
+                "shift_harakat_position": False,
+                "support_ligatures": True,
+                "ARABIC LIGATURE ALLAH": False,
+            }
+        )
+    finally:
+        if saved is not None:
+            os.environ[_CONFIG_VARIABLE] = saved
+
+
+def reshape(text: str) -> str:
+    """arabic-reshaper with our configuration on ``text`` as a whole, ZWJ/ZWNJ dropped."""
+    return str(_reshaper().reshape(text)).translate(_DROP_JOINERS)
+
+
+@dataclass(frozen=True, slots=True)
+class ShapedText:
+    """Shaped text, and for each of its characters the index of its first source character.
+
+    ``source`` has one more entry than ``text``: the length of the source. It is None when
+    shaping kept every character in place.
+    """
+
+    text: str
+    source: list[int] | None
+
+
+def _align(word: str, shaped: str) -> list[int]:
+    """Source index of each character of ``shaped`` (a lam-alef ligature eats its alef)."""
+    positions: list[int] = []
+    eaten: set[int] = set()
+    i = 0
+    for char in shaped:
+        while i < len(word) and (i in eaten or word[i] in _JOINERS):
+            i += 1
+        positions.append(min(i, len(word)))
+        if _LAM_ALEF.match(char):
+            alef = i + 1
+            while alef < len(word) and is_mark(word[alef]):
+                alef += 1
+            eaten.add(alef)
+        i += 1
+    return positions
+
+
+_word_cache: dict[str, tuple[str, list[int] | None]] = {}
+
+
+def _learn_words(words: list[str]) -> None:
+    """Shape the words not in the cache yet, with one reshaper call (it is slow to start)."""
+    new = list(dict.fromkeys(w for w in words if w not in _word_cache))
+    if not new:
+        return
+    if len(_word_cache) + len(new) > _CACHE_LIMIT:
+        _word_cache.clear()
+    arabic = [w for w in new if _ARABIC_LETTERS.search(w)]
+    shaped_arabic = reshape(" ".join(arabic)).split(" ") if arabic else []
+    if len(shaped_arabic) != len(arabic):  # never seen: the reshaper keeps spaces as they are
+        shaped_arabic = [reshape(w) for w in arabic]
+    shaped_of = dict(zip(arabic, shaped_arabic, strict=True))
+    for word in new:
+        shaped = shaped_of.get(word)
+        if shaped is None:
+            shaped = word.translate(_DROP_JOINERS)
+        _word_cache[word] = (shaped, None if len(shaped) == len(word) else _align(word, shaped))
+
+
+def shape_arabic(text: str) -> ShapedText:
+    """Shape the Arabic letters of one logical paragraph and drop ZWJ/ZWNJ."""
+    if not _ARABIC_LETTERS.search(text) and _JOINERS[0] not in text and _JOINERS[1] not in text:
+        return ShapedText(text, None)
+    words = text.split(" ")
+    _learn_words(words)
+    shaped_words: list[str] = []
+    source: list[int] | None = None
+    offset = 0
+    for word in words:
+        shaped, positions = _word_cache[word]
+        if positions is not None and source is None:
+            source = list(range(offset))  # the words so far kept their places
+        if source is not None:
+            if positions is None:
+                source.extend(range(offset, offset + len(word)))
+            else:
+                source.extend(offset + p for p in positions)
+            source.append(offset + len(word))  # the space after the word, or the end
+        shaped_words.append(shaped)
+        offset += len(word) + 1
+    return ShapedText(" ".join(shaped_words), source)

@@ -1,0 +1,109 @@
+"""The Textual app: wiring the core and the text engine to the screens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.strip import Strip
+
+from tuireader.core.config import Config
+from tuireader.core.models import Article, ArticleRow
+from tuireader.core.refresh import FeedReport, refresh
+from tuireader.core.store import Store
+from tuireader.tui.i18n import Strings, interface_language
+from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
+from tuireader.tui.textview import TextPainter
+
+
+@dataclass(frozen=True, slots=True)
+class AppSettings:
+    """Everything the app needs to start."""
+
+    database: Path
+    config: Config = field(default_factory=Config)
+    bidi: str = "app"  # resolved: app | terminal | off
+    shape: bool = False
+    language: str = "auto"
+    refresh_on_start: bool = True
+
+
+class TuiReader(App[None]):
+    """tuireader's full-screen reader."""
+
+    CSS_PATH = "tuireader.tcss"
+    TITLE = "tuireader"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("question_mark", "help", "Help"),
+        Binding("b", "cycle_bidi", "Bidi", show=False),
+    ]
+
+    def __init__(self, settings: AppSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.strings = Strings(interface_language(settings.language))
+        self.painter = TextPainter(settings.bidi, settings.shape)
+        self.store = Store(settings.database)
+        self.store.sync_feeds(settings.config.feeds)
+
+    def on_mount(self) -> None:
+        from tuireader.tui.screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+        if self.settings.refresh_on_start and self.settings.config.feeds:
+            self.run_refresh()
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+    # --- refresh -------------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.run_refresh()
+
+    @work(exclusive=True, group="refresh", exit_on_error=False, name="refresh")
+    async def run_refresh(self) -> None:
+        """Refresh every feed in the background; progress and errors arrive as messages."""
+
+        def progress(done: int, total: int, feed: FeedReport) -> None:
+            self.screen.post_message(RefreshProgress(done, total, feed))
+            if feed.failed:
+                self.screen.post_message(FeedFailed(feed))
+
+        report = await refresh(self.settings.database, self.settings.config, on_progress=progress)
+        self.screen.post_message(RefreshDone(report))
+        interval = self.settings.config.fetch.refresh_interval * 60
+        self.set_timer(interval, self.run_refresh, name="next-refresh")
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def article_layout(self, article: Article):  # type: ignore[no-untyped-def]
+        """A function from width to the article's visual lines."""
+        painter = self.painter
+
+        def lay_out(width: int) -> list[Strip]:
+            return painter.article_strips(article, width)
+
+        return lay_out
+
+    def related_rows(self, article_id: int) -> list[ArticleRow]:
+        return []
+
+    # --- modes ---------------------------------------------------------------------------------
+
+    def action_cycle_bidi(self) -> None:
+        order = ("app", "terminal", "off")
+        mode = order[(order.index(self.painter.bidi) + 1) % len(order)]
+        self.painter = TextPainter(mode, self.painter.shape)
+        self.notify(self.strings("bidi_mode", mode=mode), markup=False, timeout=3)
+        self.screen.refresh_layout() if hasattr(self.screen, "refresh_layout") else None
+
+    def action_help(self) -> None:
+        from tuireader.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())

@@ -1,0 +1,120 @@
+"""Interface strings in English and Arabic, and localized relative times."""
+
+from __future__ import annotations
+
+import locale
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from babel.dates import format_date, format_timedelta
+
+CATALOG: dict[str, dict[str, str]] = {
+    "en": {
+        "all": "All",
+        "unread": "Unread",
+        "starred": "Starred",
+        "feeds": "Feeds",
+        "sections": "Sections",
+        "related": "Related",
+        "no_related": "No related articles yet.",
+        "refreshing": "Refreshing {done}/{total}",
+        "refreshed": "{summary}",
+        "no_article": "Choose an article to read it here.",
+        "empty": "Nothing here yet. Press r to refresh.",
+        "link_copied": "Link sent to the clipboard (OSC 52; your terminal must allow it).",
+        "no_link": "This article has no link.",
+        "opened": "Opened in the browser.",
+        "cannot_open": "No browser could be opened here. The link: {url}",
+        "full_text_fetching": "Fetching the full article…",
+        "full_text_done": "Full article fetched.",
+        "bidi_mode": "Right-to-left text: {mode}",
+        "search": "Search",
+        "search_placeholder": "Search articles (Arabic spelling variants match)",
+        "results": "{count} results",
+        "help": "Keys",
+        "welcome_title": "Welcome to tuireader",
+        "welcome_body": (
+            "You have no feeds yet. Paste a feed URL below and press Enter, import an OPML "
+            "file with `tuireader import FILE.opml`, or press d to open the demo."
+        ),
+        "feed_url": "https://example.org/feed",
+        "feed_failed": "{title}: {error}",
+    },
+    "ar": {
+        "all": "الكل",
+        "unread": "غير مقروء",
+        "starred": "المميزة",
+        "feeds": "المصادر",
+        "sections": "الأقسام",
+        "related": "قد يعجبك أيضا",
+        "no_related": "لا مقالات ذات صلة بعد.",
+        "refreshing": "جارٍ التحديث {done}/{total}",
+        "refreshed": "{summary}",
+        "no_article": "اختر مقالا لقراءته هنا.",
+        "empty": "لا شيء هنا بعد. اضغط r للتحديث.",
+        "link_copied": "أُرسل الرابط إلى الحافظة (OSC 52؛ يجب أن تسمح به الطرفية).",
+        "no_link": "لا رابط لهذا المقال.",
+        "opened": "فُتح في المتصفح.",
+        "cannot_open": "تعذر فتح متصفح هنا. الرابط: {url}",
+        "full_text_fetching": "جارٍ جلب المقال كاملا…",
+        "full_text_done": "جُلب المقال كاملا.",
+        "bidi_mode": "النص من اليمين إلى اليسار: {mode}",
+        "search": "بحث",
+        "search_placeholder": "ابحث في المقالات",
+        "results": "{count} نتيجة",
+        "help": "المفاتيح",
+        "welcome_title": "مرحبا بك في tuireader",
+        "welcome_body": (
+            "لا مصادر لديك بعد. الصق رابط مصدر أدناه واضغط Enter، أو استورد ملف OPML "
+            "بالأمر tuireader import FILE.opml، أو اضغط d لفتح العرض التجريبي."
+        ),
+        "feed_url": "https://example.org/feed",
+        "feed_failed": "{title}: {error}",
+    },
+}
+
+
+def interface_language(setting: str) -> str:
+    """The interface language: the setting, else the locale (Arabic for ar_*), else English."""
+    if setting in CATALOG:
+        return setting
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return "ar" if value.lower().startswith("ar") else "en"
+    code = locale.getlocale()[0] or ""
+    return "ar" if code.lower().startswith("ar") else "en"
+
+
+class Strings:
+    """Looks up interface strings; template variables are filled in, never parsed as markup."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._table = CATALOG[language]
+
+    def __call__(self, key: str, **values: object) -> str:
+        template = self._table.get(key) or CATALOG["en"][key]
+        return template.format(**values) if values else template
+
+    @property
+    def rtl(self) -> bool:
+        return self.language == "ar"
+
+    def relative_time(self, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Callable[
+        [datetime], str
+    ]:
+        """A function that says how long ago a moment was: "3 hours ago", "منذ 3 ساعات"."""
+        language = self.language
+
+        def say(moment: datetime) -> str:
+            delta = moment - now()
+            if abs(delta.total_seconds()) > 7 * 24 * 3600:
+                return format_date(moment, format="d MMM", locale=language)
+            return format_timedelta(
+                delta, granularity="minute", threshold=1.0, add_direction=True,
+                format="short", locale=language,
+            )
+
+        return say

@@ -1,0 +1,322 @@
+"""The main screen: sections, articles with the reading pane, and the related sidebar."""
+
+from __future__ import annotations
+
+import os
+import sys
+import webbrowser
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets.option_list import Option
+
+from tuireader.core.models import ArticleRow
+from tuireader.core.store import ArticleQuery
+from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
+from tuireader.tui.widgets.article_list import ArticleList, RowSource
+from tuireader.tui.widgets.reader import ArticleView
+from tuireader.tui.widgets.sections import SectionsPane, places
+
+if TYPE_CHECKING:
+    from tuireader.tui.app import TuiReader
+
+WIDE, MEDIUM = 120, 80
+
+
+def can_open_browser() -> bool:
+    """Whether a browser can open without taking over this terminal.
+
+    Over SSH there is no display, and a console browser would fight the reader for the screen,
+    so the link is shown instead.
+    """
+    if os.environ.get("BROWSER"):
+        return True
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+PANES = ("sections", "articles", "reader", "related")
+
+
+class MainScreen(Screen[None]):
+    """Three panes that fold away as the terminal narrows."""
+
+    BINDINGS = [
+        Binding("tab", "cycle_pane(1)", "Next pane", show=False, priority=True),
+        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, priority=True),
+        Binding("l,right", "move_pane(1)", "Pane right", show=False),
+        Binding("h,left", "move_pane(-1)", "Pane left", show=False),
+        Binding("escape", "back", "Back", show=False),
+        Binding("n", "next_unread(1)", "Next unread", show=False),
+        Binding("p", "next_unread(-1)", "Previous unread", show=False),
+        Binding("s", "toggle_star", "Star"),
+        Binding("m", "toggle_read", "Read/unread", show=False),
+        Binding("o", "open_link", "Open"),
+        Binding("y", "copy_link", "Copy link", show=False),
+        Binding("t", "toggle_related", "Related", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current: ArticleRow | None = None
+        self.query = ArticleQuery()
+        self.show_related = False
+        self.narrow_pane = "articles"
+
+    @property
+    def reader_app(self) -> TuiReader:
+        from tuireader.tui.app import TuiReader
+
+        assert isinstance(self.app, TuiReader)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        app = self.reader_app
+        yield Header(show_clock=False, icon="◆")
+        with Horizontal(id="panes"):
+            yield SectionsPane(app.painter, id="sections")
+            with Vertical(id="middle"):
+                yield ArticleList(app.painter, app.strings.relative_time(), id="articles")
+                yield ArticleView(id="reader")
+            with Vertical(id="related-pane"):
+                yield Label(app.strings("related"), id="related-title", markup=False)
+                yield OptionList(id="related")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "tuireader"
+        self.reload_places()
+        self.show_query(ArticleQuery())
+        self.query_one(ArticleList).focus()
+        self.apply_width(self.size.width)
+        self.show_article(None)
+
+    # --- data ----------------------------------------------------------------------------------
+
+    def reload_places(self) -> None:
+        store = self.reader_app.store
+        strings = self.reader_app.strings
+        labels = {k: strings(k) for k in ("all", "unread", "starred")}
+        entries = places(labels, store.totals(), store.sections(), store.feed_counts())
+        self.query_one(SectionsPane).show(entries, strings("feeds"))
+
+    def show_query(self, query: ArticleQuery, *, keep_cursor: bool = False) -> None:
+        store = self.reader_app.store
+        self.query = query
+        source = RowSource(
+            store.count(query), lambda offset, limit: store.articles(query, limit=limit, offset=offset)
+        )
+        self.query_one(ArticleList).show(source, keep_cursor=keep_cursor)
+
+    def show_rows(self, rows: list[ArticleRow]) -> None:
+        """Show a fixed list of rows (search results)."""
+        source = RowSource(len(rows), lambda offset, limit: rows[offset : offset + limit])
+        self.query_one(ArticleList).show(source)
+
+    def show_article(self, row: ArticleRow | None) -> None:
+        self.current = row
+        app = self.reader_app
+        view = self.query_one(ArticleView)
+        if row is None:
+            view.show(app.painter.message_layout(app.strings("no_article")))
+            self.fill_related(None)
+            return
+        article = app.store.article(row.id)
+        if article is None:
+            return
+        view.show(app.article_layout(article))
+        self.fill_related(row)
+
+    def fill_related(self, row: ArticleRow | None) -> None:
+        related = self.query_one("#related", OptionList)
+        related.clear_options()
+        if row is None:
+            return
+        app = self.reader_app
+        entries = app.related_rows(row.id)
+        if not entries:
+            related.add_option(Option(app.painter.one_line(app.strings("no_related"), 40),
+                                      disabled=True))
+            return
+        width = max(related.scrollable_content_region.width, 20)
+        for entry in entries:
+            related.add_option(Option(app.painter.one_line(entry.title, width), id=str(entry.id)))
+
+    def open_row(self, row: ArticleRow) -> None:
+        """Show an article and mark it read."""
+        if not row.read:
+            self.reader_app.store.set_read([row.id])
+            row = self.reader_app.store.rows_by_id([row.id])[0]
+            self.query_one(ArticleList).update_row(row)
+            self.reload_places()
+        self.show_article(row)
+
+    # --- events --------------------------------------------------------------------------------
+
+    @on(SectionsPane.Chosen)
+    def section_chosen(self, event: SectionsPane.Chosen) -> None:
+        if event.place.query != self.query:
+            self.show_query(event.place.query)
+        if event.focus_list:
+            self.focus_pane("articles")
+
+    @on(ArticleList.Highlighted)
+    def article_highlighted(self, event: ArticleList.Highlighted) -> None:
+        if self.current is None or event.row.id != self.current.id:
+            self.show_article(event.row)
+
+    @on(ArticleList.Selected)
+    def article_selected(self, event: ArticleList.Selected) -> None:
+        self.open_row(event.row)
+        self.focus_pane("reader")
+
+    @on(OptionList.OptionSelected, "#related")
+    def related_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        rows = self.reader_app.store.rows_by_id([int(event.option.id)])
+        if rows:
+            self.open_row(rows[0])
+            self.focus_pane("reader")
+
+    def on_resize(self) -> None:
+        self.apply_width(self.size.width)
+
+    def on_refresh_progress(self, message: RefreshProgress) -> None:
+        self.sub_title = self.reader_app.strings("refreshing", done=message.done, total=message.total)
+
+    def on_feed_failed(self, message: FeedFailed) -> None:
+        feed = message.feed
+        text = self.reader_app.strings("feed_failed", title=feed.title, error=feed.error or "")
+        self.notify(self.reader_app.painter.plain(text), severity="warning", markup=False,
+                    timeout=8)
+
+    def on_refresh_done(self, message: RefreshDone) -> None:
+        self.sub_title = message.report.summary()
+        self.reload_places()
+        self.show_query(self.query, keep_cursor=True)
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def apply_width(self, width: int) -> None:
+        self.set_class(width >= WIDE, "-wide")
+        self.set_class(MEDIUM <= width < WIDE, "-medium")
+        self.set_class(width < MEDIUM, "-narrow")
+        self.set_class(self.show_related, "-related")
+        for pane in PANES:
+            self.set_class(self.narrow_pane == pane, f"-show-{pane}")
+
+    def visible_panes(self) -> list[str]:
+        if self.has_class("-narrow"):
+            return list(PANES)
+        panes = ["sections", "articles", "reader"]
+        if self.has_class("-wide") or self.show_related:
+            panes.append("related")
+        return panes
+
+    def focused_pane(self) -> str:
+        node = self.focused
+        while node is not None:
+            if node.id in PANES:
+                return node.id
+            node = node.parent
+        return self.narrow_pane
+
+    def focus_pane(self, pane: str) -> None:
+        self.narrow_pane = pane
+        self.apply_width(self.size.width)
+        self.query_one(f"#{pane}").focus()
+
+    def action_cycle_pane(self, step: int) -> None:
+        panes = self.visible_panes()
+        current = self.focused_pane()
+        index = panes.index(current) if current in panes else 0
+        self.focus_pane(panes[(index + step) % len(panes)])
+
+    def action_move_pane(self, step: int) -> None:
+        # In a right-to-left interface the panes are mirrored, so "right" goes back.
+        if self.reader_app.strings.rtl:
+            step = -step
+        panes = self.visible_panes()
+        current = self.focused_pane()
+        index = panes.index(current) if current in panes else 0
+        self.focus_pane(panes[max(0, min(index + step, len(panes) - 1))])
+
+    def action_back(self) -> None:
+        order = {"reader": "articles", "related": "reader", "articles": "sections"}
+        if self.focused_pane() in order:
+            self.focus_pane(order[self.focused_pane()])
+
+    def action_toggle_related(self) -> None:
+        self.show_related = not self.show_related
+        self.apply_width(self.size.width)
+        if self.show_related:
+            self.focus_pane("related")
+
+    # --- article actions -----------------------------------------------------------------------
+
+    def action_next_unread(self, step: int) -> None:
+        articles = self.query_one(ArticleList)
+        index = articles.cursor + step
+        while 0 <= index < articles.count:
+            row = articles._source.row(index)
+            if row is not None and not row.read:
+                articles.cursor = index
+                self.open_row(row)
+                return
+            index += step
+        self.notify(self.reader_app.strings("empty"), markup=False, timeout=3)
+
+    def action_toggle_star(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        store = self.reader_app.store
+        store.set_starred([row.id], not row.starred)
+        self._refresh_row(row.id)
+
+    def action_toggle_read(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        self.reader_app.store.set_read([row.id], not row.read)
+        self._refresh_row(row.id)
+
+    def _refresh_row(self, article_id: int) -> None:
+        rows = self.reader_app.store.rows_by_id([article_id])
+        if rows:
+            self.current = rows[0]
+            self.query_one(ArticleList).update_row(rows[0])
+        self.reload_places()
+
+    def action_open_link(self) -> None:
+        self.open_in_browser()
+
+    @work(thread=True, exclusive=True, group="browser", exit_on_error=False)
+    def open_in_browser(self) -> None:
+        row = self.current
+        strings = self.reader_app.strings
+        if row is None or not row.link:
+            self.app.call_from_thread(self.notify, strings("no_link"), markup=False)
+            return
+        opened = False
+        if can_open_browser():
+            try:
+                opened = webbrowser.open(row.link)
+            except webbrowser.Error:
+                opened = False
+        message = strings("opened") if opened else strings("cannot_open", url=row.link)
+        self.app.call_from_thread(self.notify, message, markup=False, timeout=10)
+
+    def action_copy_link(self) -> None:
+        row = self.current
+        strings = self.reader_app.strings
+        if row is None or not row.link:
+            self.notify(strings("no_link"), markup=False)
+            return
+        self.app.copy_to_clipboard(row.link)
+        self.notify(strings("link_copied"), markup=False)

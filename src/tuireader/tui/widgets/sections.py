@@ -1,0 +1,122 @@
+"""The sections pane: All, Unread, Starred, the sections with unread counts, then the feeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tuireader.core.store import ArticleQuery, FeedCount, SectionCount
+from tuireader.tui.textview import TextPainter
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Something the sections pane can show: a name and the query behind it."""
+
+    id: str
+    name: str
+    query: ArticleQuery
+    unread: int
+    indent: int = 0
+
+
+def places(
+    labels: dict[str, str],
+    totals: tuple[int, int, int],
+    sections: list[SectionCount],
+    feeds: list[FeedCount],
+) -> list[Place]:
+    """The pane's entries, in order."""
+    total, unread, starred = totals
+    result = [
+        Place("all", labels["all"], ArticleQuery(), unread),
+        Place("unread", labels["unread"], ArticleQuery(unread=True), unread),
+        Place("starred", labels["starred"], ArticleQuery(starred=True), starred),
+    ]
+    result += [
+        Place(f"section:{s.key}", s.name, ArticleQuery(section_key=s.key), s.unread)
+        for s in sections
+    ]
+    by_section: dict[str, list[FeedCount]] = {}
+    for feed in feeds:
+        by_section.setdefault(feed.section_key, []).append(feed)
+    names = {s.key: s.name for s in sections}
+    for key in sorted(by_section, key=lambda k: names.get(k, k)):
+        for feed in by_section[key]:
+            result.append(
+                Place(f"feed:{feed.feed.id}", feed.feed.title, ArticleQuery(feed_id=feed.feed.id),
+                      feed.unread, indent=1)
+            )
+    return result
+
+
+class SectionsPane(OptionList):
+    """Where to read: choosing an entry shows its articles."""
+
+    class Chosen(Message):
+        """An entry was highlighted (or, with ``focus_list``, opened with Enter)."""
+
+        def __init__(self, place: Place, *, focus_list: bool = False) -> None:
+            self.place = place
+            self.focus_list = focus_list
+            super().__init__()
+
+    def __init__(self, painter: TextPainter, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._painter = painter
+        self._places: list[Place] = []
+        self._heading = ""
+
+    def show(self, entries: list[Place], feeds_heading: str) -> None:
+        """Fill the pane, keeping the highlighted entry when it still exists."""
+        current = self.current_place
+        self._places = entries
+        self._heading = feeds_heading
+        self.clear_options()
+        width = max(self.scrollable_content_region.width or 24, 12)
+        options: list[Option | None] = []
+        for index, place in enumerate(entries):
+            if place.indent and (index == 0 or not entries[index - 1].indent):
+                options.append(None)
+            options.append(Option(self._label(place, width), id=place.id))
+        self.add_options(options)
+        ids = [p.id for p in entries]
+        target = current.id if current is not None and current.id in ids else ids[0]
+        self.highlighted = self.get_option_index(target)
+
+    def _label(self, place: Place, width: int) -> Text:
+        count = str(place.unread) if place.unread else ""
+        name_width = max(width - len(count) - 2 - place.indent * 2, 4)
+        name = self._painter.one_line(place.name, name_width)
+        label = Text(" " * (place.indent * 2) + name, no_wrap=True, overflow="ellipsis")
+        pad = width - label.cell_len - len(count)
+        label.append(" " * max(pad, 1))
+        label.append(count, style="bold")
+        return label
+
+    @property
+    def current_place(self) -> Place | None:
+        if self.highlighted is None or not self._places:
+            return None
+        option = self.get_option_at_index(self.highlighted)
+        return next((p for p in self._places if p.id == option.id), None)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        place = self.current_place
+        if place is not None:
+            self.post_message(self.Chosen(place))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        place = self.current_place
+        if place is not None:
+            self.post_message(self.Chosen(place, focus_list=True))
+
+    def on_resize(self) -> None:
+        if self._places:
+            self.show(self._places, self._heading)

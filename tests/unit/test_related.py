@@ -1,0 +1,292 @@
+"""Related-article ranking on a small fixture: two Arabic story clusters, an English one,
+near-duplicate reprints, and distractors that share words but not the story."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tuireader.core.related import (
+    RelatedDoc,
+    RelatedResult,
+    entities,
+    rank_related,
+    strongest_terms,
+)
+from tuireader.core.terms import fts_any_query, index_terms
+
+T0 = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+
+
+def doc(
+    id: int, title: str, text: str, section: str, source: str, hours: float = 0.0
+) -> RelatedDoc:
+    return RelatedDoc(
+        id=id,
+        title=title,
+        text=text,
+        section=section,
+        categories=(section,),
+        published=T0 + timedelta(hours=hours),
+        source=source,
+    )
+
+
+ELECTION_RESULTS = (
+    "أعلن وزير الداخلية عبد الوافي لفتيت، مساء الخميس، النتائج الأولية للانتخابات التشريعية، "
+    "وتصدر حزب التجمع الوطني للأحرار النتائج بحصوله على 102 مقعدا في مجلس النواب، متقدما على "
+    "حزب الأصالة والمعاصرة وحزب الاستقلال. وبلغت نسبة المشاركة في الاقتراع 50.35 في المئة."
+)
+COACH_SPEECH = (
+    "قال المدرب وليد الركراكي إن تأهل المنتخب المغربي إلى نهائيات كأس العالم جاء ثمرة عمل "
+    "جماعي، مشيدا بأداء اللاعبين أمام النيجر في ملعب الأمير مولاي عبد الله بالرباط، ومؤكدا أن "
+    "الطموح هو الذهاب بعيدا في المونديال."
+)
+
+ARTICLES = [
+    # story A: legislative elections in Morocco
+    doc(1, "وزارة الداخلية تعلن نتائج الانتخابات التشريعية في المغرب", ELECTION_RESULTS,
+        "سياسة", "هسبريس"),
+    doc(2, "نسبة المشاركة في الانتخابات التشريعية تتجاوز خمسين في المئة",
+        "كشفت وزارة الداخلية أن نسبة المشاركة في الانتخابات التشريعية بلغت 50.35 في المئة، وهي "
+        "أعلى من نسبة المشاركة في انتخابات 2016. وقال وزير الداخلية عبد الوافي لفتيت إن الاقتراع "
+        "مر في ظروف عادية في جميع الأقاليم.", "سياسة", "اليوم 24", 1),
+    doc(3, "الملك يعين عزيز أخنوش رئيسا للحكومة بعد فوز الأحرار في الانتخابات",
+        "عين الملك محمد السادس، يوم الجمعة، عزيز أخنوش رئيس حزب التجمع الوطني للأحرار رئيسا "
+        "للحكومة وكلفه بتشكيلها، بعد تصدر حزبه نتائج الانتخابات التشريعية بـ102 مقعد في مجلس "
+        "النواب.", "سياسة", "هسبريس", 20),
+    doc(4, "الداخلية تعلن نتائج الانتخابات التشريعية في المغرب",
+        ELECTION_RESULTS.replace("وتصدر", "حيث تصدر").replace("في مجلس", "بمجلس"),
+        "أخبار", "هبة بريس", 2),
+    doc(5, "وزارة الداخلية تعلن النتائج الأولية للانتخابات التشريعية بالمغرب",
+        ELECTION_RESULTS.replace("في الاقتراع ", ""), "سياسة", "الأيام", 3),
+    # story B: the national football team qualifies for the World Cup
+    doc(6, "المنتخب المغربي يتأهل إلى نهائيات كأس العالم",
+        "تأهل المنتخب المغربي لكرة القدم إلى نهائيات كأس العالم بعد فوزه على منتخب النيجر "
+        "بخمسة أهداف دون رد، في المباراة التي احتضنها ملعب الأمير مولاي عبد الله بالرباط. وسجل "
+        "أيوب الكعبي هدفين.", "رياضة", "هسبريس", 30),
+    doc(7, "الركراكي: التأهل إلى المونديال ثمرة عمل جماعي", COACH_SPEECH, "رياضة", "البطولة",
+        32),
+    doc(8, "الركراكي: التأهل للمونديال ثمرة عمل جماعي",
+        COACH_SPEECH.replace("ومؤكدا", "مؤكدا").replace("في المونديال", "في البطولة"),
+        "رياضة", "المنتخب", 33),
+    doc(9, "الكعبي يتصدر ترتيب هدافي التصفيات الإفريقية لكأس العالم",
+        "بات أيوب الكعبي مهاجم المنتخب المغربي متصدرا لترتيب هدافي التصفيات الإفريقية المؤهلة "
+        "إلى كأس العالم، بعد هدفيه في مرمى النيجر على ملعب الأمير مولاي عبد الله.", "رياضة",
+        "البطولة", 40),
+    # distractors
+    doc(10, "بنك المغرب يبقي على سعر الفائدة دون تغيير",
+        "قرر مجلس بنك المغرب الإبقاء على سعر الفائدة الرئيسي في 2.75 في المئة، مشيرا إلى تراجع "
+        "التضخم وتحسن آفاق نمو الاقتصاد الوطني.", "اقتصاد", "هسبريس", 5),
+    doc(11, "ارتفاع صادرات المغرب من الفوسفات ومشتقاته",
+        "سجلت صادرات الفوسفات ومشتقاته ارتفاعا بنسبة 12 في المئة خلال الأشهر العشرة الأولى، "
+        "حسب معطيات مكتب الصرف.", "اقتصاد", "الأيام", 6),
+    doc(12, "الانتخابات الرئاسية في مصر: إقبال ضعيف في اليوم الأول",
+        "شهدت مراكز الاقتراع في القاهرة والإسكندرية إقبالا ضعيفا في اليوم الأول من الانتخابات "
+        "الرئاسية المصرية، وفق ما أفادت الهيئة الوطنية للانتخابات.", "دولي", "الجزيرة", 4),
+    doc(13, "أمطار رعدية مرتقبة بعدد من مناطق المملكة",
+        "توقعت المديرية العامة للأرصاد الجوية تساقط أمطار رعدية قوية بعدد من مناطق المملكة "
+        "يومي السبت والأحد، مع هبات رياح قوية.", "طقس", "هسبريس", 1),
+    doc(14, "Apple unveils a new iPhone with satellite messaging",
+        "Apple introduced on Tuesday a new iPhone that can send messages over satellite links "
+        "when no mobile network is available.", "Technology", "The Verge", 2),
+    doc(15, "منتخب كرة السلة يخسر أمام مصر في التصفيات",
+        "خسر المنتخب الوطني لكرة السلة أمام نظيره المصري في مباراة ضمن التصفيات المؤهلة إلى "
+        "بطولة إفريقيا.", "رياضة", "البطولة", 31),
+    doc(16, "الحكومة تصادق على مشروع قانون المالية",
+        "صادق مجلس الحكومة على مشروع قانون المالية للسنة المقبلة، الذي يتوقع نموا بنسبة 3.5 في "
+        "المئة.", "سياسة", "اليوم 24", 8),
+    doc(17, "حزب الاستقلال يعقد دورة مجلسه الوطني",
+        "يعقد حزب الاستقلال دورة عادية لمجلسه الوطني نهاية الأسبوع الجاري لمناقشة الوضع "
+        "التنظيمي للحزب.", "سياسة", "هبة بريس", 10),
+    # story C: a storm in Western Europe (English)
+    doc(18, "Storm Ciarán batters Western Europe",
+        "Storm Ciarán brought winds of 190 km/h to Brittany and Cornwall on Thursday, leaving "
+        "a million homes in France without power, Météo-France said.", "World", "BBC", 0),
+    doc(19, "France counts the cost after Storm Ciarán",
+        "Insurers in France expect claims worth hundreds of millions of euros after Storm "
+        "Ciarán hit Brittany, where a million homes lost power.", "World", "France 24", 26),
+    doc(20, "Cornwall rail lines reopen after the storm",
+        "Rail services in Cornwall resumed on Friday after Storm Ciarán felled trees across "
+        "the tracks, Network Rail said.", "World", "BBC", 24),
+]  # fmt: skip
+
+BY_ID = {article.id: article for article in ARTICLES}
+
+
+def related(target_id: int, **kwargs: object) -> list[RelatedResult]:
+    return rank_related(BY_ID[target_id], ARTICLES, **kwargs)  # type: ignore[arg-type]
+
+
+def listed(results: list[RelatedResult]) -> set[int]:
+    return {r.id for r in results} | {i for r in results for i in r.also}
+
+
+def entry_of(results: list[RelatedResult], article_id: int) -> RelatedResult:
+    return next(r for r in results if r.id == article_id or article_id in r.also)
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+
+def test_election_story_first_with_reprints_of_the_target_grouped() -> None:
+    results = related(1)
+    same = [r for r in results if r.same_story]
+    assert results[: len(same)] == same, "same-story entries come first"
+    assert listed(same) == {2, 3, 4, 5}
+    reprints = entry_of(results, 4)
+    assert {reprints.id, *reprints.also} == {4, 5}, "the target's reprints are one entry"
+    assert entry_of(results, 2) is not entry_of(results, 3), "follow-ups are separate entries"
+    assert results[0] is reprints
+    assert 1 not in listed(results)
+
+
+def test_election_distractors_rank_below_the_story_or_not_at_all() -> None:
+    results = related(1)
+    assert not {13, 14, 18, 19, 20} & listed(results)  # weather, iPhone, storm: unrelated
+    others = [r for r in results if not r.same_story]
+    assert {r.id for r in others} <= {10, 11, 12, 15, 16, 17}
+    # The Egyptian election shares the word, not the story: related, not the same story.
+    assert 12 in {r.id for r in others}
+
+
+def test_football_story_groups_the_reprinted_interview() -> None:
+    results = related(6)
+    same = [r for r in results if r.same_story]
+    assert listed(same) == {7, 8, 9}
+    interview = entry_of(results, 7)
+    assert {interview.id, *interview.also} == {7, 8}
+    assert entry_of(results, 9).also == ()
+    # المنتخب (team) is not الانتخابات (elections): no election article is related here
+    assert not {1, 2, 3, 4, 5} & listed(results)
+    basketball = [r for r in results if r.id == 15]
+    assert basketball == [] or not basketball[0].same_story
+
+
+def test_reprint_as_target_finds_original_and_other_reprint_grouped() -> None:
+    results = related(4)
+    group = results[0]
+    assert {group.id, *group.also} == {1, 5}
+    assert group.same_story
+    assert {2, 3} <= {r.id for r in results if r.same_story}
+
+
+def test_english_story_through_latin_entities() -> None:
+    results = related(18)
+    assert [r.id for r in results if r.same_story] in ([19, 20], [20, 19])
+    assert not {1, 6, 14} & listed(results)
+
+
+def test_target_excluded_and_limit_respected() -> None:
+    results = related(1, limit=2)
+    assert len(results) == 2
+    assert all(r.id != 1 and 1 not in r.also for r in results)
+    assert rank_related(BY_ID[1], [BY_ID[1]]) == []
+    assert rank_related(BY_ID[1], []) == []
+
+
+def test_deterministic_whatever_the_candidate_order() -> None:
+    expected = related(6)
+    shuffled = ARTICLES.copy()
+    rng = random.Random(7)
+    for _ in range(5):
+        rng.shuffle(shuffled)
+        assert rank_related(BY_ID[6], shuffled) == expected
+    assert rank_related(BY_ID[6], [*ARTICLES, *ARTICLES]) == expected  # duplicates ignored
+
+
+def test_ties_are_broken_by_id() -> None:
+    twin_a = replace(BY_ID[10], id=101, source="a")
+    twin_b = replace(BY_ID[10], id=100, title="بنك المغرب يبقي سعر الفائدة دون تغيير")
+    unrelated = replace(BY_ID[13], id=200)
+    # two identical candidates except id: the smaller id is the entry, the other is "also"
+    same_twins = [replace(twin_a, id=300), replace(twin_a, id=299)]
+    results = rank_related(BY_ID[11], [*same_twins, unrelated])
+    assert [(r.id, r.also) for r in results] == [(299, (300,))]
+    assert rank_related(BY_ID[11], [twin_a, twin_b]) == rank_related(BY_ID[11], [twin_b, twin_a])
+
+
+def test_scores_decrease_within_same_story_and_within_the_rest() -> None:
+    for target in (1, 6, 18):
+        results = related(target)
+        for flag in (True, False):
+            scores = [r.score for r in results if r.same_story is flag]
+            assert scores == sorted(scores, reverse=True)
+
+
+def test_global_document_frequencies_give_the_same_story() -> None:
+    df: Counter[str] = Counter()
+    for article in ARTICLES:
+        df.update(set(index_terms(article.title)) | set(index_terms(article.text)))
+    results = related(1, df=df, n_docs=len(ARTICLES))
+    assert listed([r for r in results if r.same_story]) == {2, 3, 4, 5}
+
+
+def test_stored_index_terms_are_used_like_the_text() -> None:
+    stored = [
+        replace(
+            a,
+            title_terms=" ".join(index_terms(a.title)),
+            text_terms=" ".join(index_terms(a.text)),
+        )
+        for a in ARTICLES
+    ]
+    by_id = {a.id: a for a in stored}
+    assert rank_related(by_id[6], stored) == related(6)
+
+
+# --- strongest terms -----------------------------------------------------------------------
+
+
+def test_strongest_terms_of_the_election_article() -> None:
+    df: Counter[str] = Counter()
+    for article in ARTICLES:
+        df.update(set(index_terms(article.title)) | set(index_terms(article.text)))
+    terms = strongest_terms(BY_ID[1], df, len(ARTICLES), limit=6)
+    assert len(terms) == 6
+    assert "تشريع" in terms  # title term, rare in the set
+    assert terms == strongest_terms(BY_ID[1], lambda t: df[t], len(ARTICLES), limit=6)
+    assert "في" not in terms
+    query = fts_any_query(terms)
+    assert query is not None and query.count(" OR ") == 5
+
+
+# --- entities ------------------------------------------------------------------------------
+
+
+def test_latin_entities() -> None:
+    found = entities(
+        "The United Nations said on Monday that NATO and Joe Biden met. Voters went to the "
+        "polls in New York."
+    )
+    assert {"unit nation", "nato", "joe biden", "biden", "new york"} <= found
+    assert not {"the", "voter", "monday"} & found
+
+
+def test_arabic_entities_after_titles_and_in_quotes() -> None:
+    found = entities(
+        "أعلن وزير الداخلية المغربي عبد الوافي لفتيت النتائج، وقال الرئيس الفرنسي إيمانويل "
+        "ماكرون إن شركة أمازون ستفتح مكتبا في مدينة طنجة، بحسب منظمة «هيومن رايتس ووتش» (HRW)."
+    )
+    assert {"عبد واف لفتيت", "لفتيت", "ايمانويل ماكر", "ماكر", "طنج", "hrw"} <= found
+    assert {"اماز", "هيوم رايتس ووتش"} <= found
+    # the title's adjectives (الداخلية، الفرنسي) are not names
+    assert not {"داخل", "فرنس", "مغرب"} & found
+
+
+def test_arabic_entities_spelling_variants_meet() -> None:
+    vocalised = entities("قال الرئيسُ ماكرونُ إنّ")
+    assert vocalised == entities("قال الرئيس ماكرون إن") == {"ماكر"}
+
+
+def test_long_quotes_are_speech_not_names() -> None:
+    assert entities("وقال «إن الحكومة ستواصل العمل على تنفيذ الإصلاحات المعلنة»") == set()
+
+
+@pytest.mark.parametrize("hostile", ["", "\x1b[2J«»()", "«" * 500, "A " * 2000, "ال" * 300])
+def test_entities_survive_hostile_text(hostile: str) -> None:
+    entities(hostile)
