@@ -105,7 +105,9 @@ def candidates() -> list[tuple[str, Callable[[bytes], int]]]:
         return len(feedparser.parse(io.BytesIO(body)).entries)
 
     def feedparser_lean(body: bytes) -> int:
-        result = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
+        result = feedparser.parse(
+            io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False
+        )
         return len(result.entries)
 
     def lxml_fast_path_raw(body: bytes) -> int:

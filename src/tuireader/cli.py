@@ -156,16 +156,18 @@ def run_reader(context: Context, config: Config, database: Path) -> int:
         app = TuiReader(settings)
     except StoreError as exc:
         fail(str(exc))
-    explicit = modes.bidi == "app"
-    if explicit:
-        sys.stdout.write(EXPLICIT_MODE)
-        sys.stdout.flush()
+    # Textual draws on stderr; the mode switch goes to the same terminal, and back on any exit.
+    terminal = sys.__stderr__
+    explicit = modes.bidi == "app" and terminal is not None and terminal.isatty()
+    if explicit and terminal is not None:
+        terminal.write(EXPLICIT_MODE)
+        terminal.flush()
     try:
         app.run()
     finally:
-        if explicit:
-            sys.stdout.write(IMPLICIT_MODE)
-            sys.stdout.flush()
+        if explicit and terminal is not None:
+            terminal.write(IMPLICIT_MODE)
+            terminal.flush()
     return EXIT_OK
 
 

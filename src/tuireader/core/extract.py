@@ -92,8 +92,14 @@ def html_to_document(html: str, *, base_url: str | None = None) -> Document:
     return Document(blocks=tuple(blocks), source_url=base_url)
 
 
-def extract_article(html: str, *, url: str) -> Extracted:
-    """Find the article in a whole web page, or raise :class:`ExtractionError`."""
+def extract_article(
+    html: str, *, url: str, use_profiles: bool = True, use_filter: bool = True
+) -> Extracted:
+    """Find the article in a whole web page, or raise :class:`ExtractionError`.
+
+    ``use_profiles`` and ``use_filter`` switch off the site-profile pruning and the label
+    filter; they exist so that a benchmark can show what each layer removes.
+    """
     if len(html) > _MAX_PAGE_CHARS:
         raise ExtractionError("the page is too large to read")
     if not _looks_like_html(html):
@@ -103,7 +109,8 @@ def extract_article(html: str, *, url: str) -> Extracted:
     published = page_published(tree)
     own_title = page_title(tree)
 
-    prune(tree, matching_profiles(tree))
+    if use_profiles:
+        prune(tree, matching_profiles(tree))
     captions = _texts_of(tree, "figcaption")
     preformatted = _texts_of(tree, "pre")
     for caption in tree.iter("figcaption"):
@@ -128,11 +135,13 @@ def extract_article(html: str, *, url: str) -> Extracted:
     _to_html_vocabulary(body)
     blocks = tree_blocks(body, base_url=url, direction=direction, lang=lang)
     blocks = [_restore_kind(block, captions, preformatted) for block in blocks]
-    blocks = filter_boilerplate(blocks)
+    if use_filter:
+        blocks = filter_boilerplate(blocks)
+    title = clean_line(str(getattr(result, "title", None) or "")) or own_title
+    blocks = _drop_title_heading(blocks, title)
     if not any(block.kind is not BlockKind.IMAGE and block.text.strip() for block in blocks):
         raise ExtractionError("the page has no article text")
 
-    title = clean_line(str(getattr(result, "title", None) or "")) or own_title
     if published is None:
         published = parse_timestamp(str(getattr(result, "date", None) or ""))
     document = Document(tuple(blocks), title=title, published=published, source_url=url)
@@ -174,12 +183,19 @@ def _looks_like_html(html: str) -> bool:
 
 def _parse_page(html: str) -> lxml.html.HtmlElement:
     parser = lxml.html.HTMLParser(
-        encoding="utf-8", no_network=True, recover=True, remove_comments=True, remove_pis=True
+        encoding="utf-8",
+        no_network=True,
+        recover=True,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,  # else libxml2 stops at depth 256 and drops the rest of the page
     )
     try:
         tree = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
     except (etree.LxmlError, ValueError) as error:
         raise ExtractionError("the page is not HTML") from error
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+        raise ExtractionError("the page is nested too deeply to read")
     if tree is None or tree.find("body") is None:
         raise ExtractionError("the page is not HTML")
     return tree
@@ -189,6 +205,14 @@ def _texts_of(tree: etree._Element, tag: str) -> frozenset[str]:
     return frozenset(
         " ".join(element.text_content().split()) for element in tree.iter(tag) if len(element) < 50
     )
+
+
+def _drop_title_heading(blocks: list[Block], title: str | None) -> list[Block]:
+    """Without the page's title repeated as the first heading (the reader shows the title)."""
+    first = blocks[0] if blocks else None
+    if title and first is not None and first.kind is BlockKind.HEADING:
+        return blocks[1:] if normalize(" ".join(first.text.split())) == normalize(title) else blocks
+    return blocks
 
 
 def _restore_kind(block: Block, captions: frozenset[str], pre: frozenset[str]) -> Block:

@@ -12,21 +12,29 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import importlib
 import socket
 import ssl
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+import zlib
+from collections.abc import AsyncGenerator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import httpx
 
 from tuireader import __version__
 from tuireader.core.models import FetchOutcome, FetchRequest, FetchResult
 from tuireader.text.sanitize import sanitize_text
+
+_brotli: Any
+try:
+    _brotli = importlib.import_module("brotli")  # untyped; its API is used in _Brotli only
+except ImportError:  # pragma: no cover - httpx[brotli] is a dependency
+    _brotli = None
 
 PROJECT_URL = "https://github.com/tuireader/tuireader"
 FEED_ACCEPT = (
@@ -90,8 +98,16 @@ class ResponseTooLarge(Exception):
         self.limit = limit
 
 
+class CompressionError(Exception):
+    """A compressed body could not be decoded, or used a coding we do not read."""
+
+    def __init__(self, detail: str, coding: str) -> None:
+        super().__init__(detail)
+        self.coding = coding
+
+
 # Every failure a hostile or broken server can cause; anything else is our bug and propagates.
-_FETCH_FAILURES = (httpx.HTTPError, httpx.InvalidURL, ResponseTooLarge)
+_FETCH_FAILURES = (httpx.HTTPError, httpx.InvalidURL, ResponseTooLarge, CompressionError)
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -198,7 +214,9 @@ def _describe(exc: BaseException, host: str) -> str:
             return f"{host} sent a broken HTTP response"
         case httpx.LocalProtocolError():
             return "could not send the request (it is not valid HTTP)"
-        case httpx.DecodingError():
+        case CompressionError() if exc.coding not in _DECODERS:
+            return f"{host} used a compression tuireader cannot read ({exc.coding})"
+        case httpx.DecodingError() | CompressionError():
             return f"could not decode the compressed response from {host}"
         case httpx.HTTPStatusError():
             return _status_sentence(exc.response.status_code)
@@ -305,6 +323,95 @@ def _permanent_url(response: httpx.Response) -> str | None:
     return None
 
 
+# --- bounded decompression ---------------------------------------------------------------------
+
+_PIECE = 64 * 1024  # the most decoded bytes produced before the size cap is checked again
+
+
+class _Identity:
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        yield data
+
+    def flush(self) -> bytes:
+        return b""
+
+
+class _Zlib:
+    """gzip, or deflate with or without the zlib wrapper (servers send both)."""
+
+    def __init__(self, coding: str) -> None:
+        self._coding = coding
+        self._raw_fallback = coding == "deflate"
+        wbits = zlib.MAX_WBITS | 16 if coding == "gzip" else zlib.MAX_WBITS
+        self._inflater = zlib.decompressobj(wbits)
+
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        pending = data
+        while pending:
+            try:
+                piece = self._inflater.decompress(pending, _PIECE)
+            except zlib.error as exc:
+                if not self._raw_fallback:
+                    raise CompressionError(str(exc), self._coding) from exc
+                self._raw_fallback = False
+                self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                continue
+            self._raw_fallback = False
+            pending = self._inflater.unconsumed_tail
+            if piece:
+                yield piece
+
+    def flush(self) -> bytes:
+        try:
+            # Everything was consumed within the piece limit, so what is left is small.
+            return self._inflater.flush()
+        except zlib.error as exc:
+            raise CompressionError(str(exc), self._coding) from exc
+
+
+class _Brotli:
+    def __init__(self) -> None:
+        self._decompressor = _brotli.Decompressor()
+
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        if not data:
+            return
+        yield self._process(data)
+        while not self._decompressor.can_accept_more_data():
+            piece = self._process(b"")
+            if not piece:
+                break
+            yield piece
+
+    def _process(self, data: bytes) -> bytes:
+        try:
+            return bytes(self._decompressor.process(data, output_buffer_limit=_PIECE))
+        except _brotli.error as exc:
+            raise CompressionError(str(exc), "br") from exc
+
+    def flush(self) -> bytes:
+        return b""
+
+
+# Each decoder's ``decode`` yields pieces of at most about 64 KB.
+_Decoder = _Identity | _Zlib | _Brotli
+_BROTLI_BOUNDED = _brotli is not None and hasattr(_brotli.Decompressor, "can_accept_more_data")
+_DECODERS = ("identity", "gzip", "x-gzip", "deflate", *(("br",) if _BROTLI_BOUNDED else ()))
+ACCEPT_ENCODING = ", ".join(c for c in _DECODERS if c not in ("identity", "x-gzip"))
+
+
+def _decoder_for(content_encoding: str) -> _Decoder:
+    codings = [c.strip().lower() for c in content_encoding.split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    if not codings:
+        return _Identity()
+    if len(codings) > 1 or codings[0] not in _DECODERS:
+        # Stacked codings are legal but unseen in practice; refuse them rather than guess.
+        raise CompressionError("unsupported content coding", ", ".join(codings)[:40])
+    coding = "gzip" if codings[0] == "x-gzip" else codings[0]
+    return _Brotli() if coding == "br" else _Zlib(coding)
+
+
 # --- the fetcher -------------------------------------------------------------------------------
 
 
@@ -334,7 +441,7 @@ class Fetcher:
                 max_connections=self.settings.concurrency,
                 max_keepalive_connections=self.settings.concurrency,
             ),
-            headers={"User-Agent": self.settings.user_agent},
+            headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             transport=transport,
         )
         self._slots = asyncio.Semaphore(self.settings.concurrency)
@@ -356,7 +463,11 @@ class Fetcher:
         await self._client.aclose()
 
     async def fetch(self, request: FetchRequest, *, accept: str = FEED_ACCEPT) -> FetchResult:
-        """Fetch one URL. Network and HTTP problems come back as outcome ERROR, never raised."""
+        """Fetch one URL. Network and HTTP problems come back as a result, never raised.
+
+        Waits for a free slot (per host, then overall) first; the deadline and ``elapsed``
+        count from when the request starts, not the time spent waiting.
+        """
         refusal = check_url(request.url)
         if refusal is not None:
             return FetchResult(url=request.url, outcome=FetchOutcome.ERROR, error=refusal)
@@ -376,8 +487,12 @@ class Fetcher:
 
     async def fetch_many(
         self, requests: Iterable[FetchRequest], *, accept: str = FEED_ACCEPT
-    ) -> AsyncIterator[FetchResult]:
-        """Fetch all ``requests`` concurrently, yielding each result as soon as it is ready."""
+    ) -> AsyncGenerator[FetchResult, None]:
+        """Fetch all ``requests`` concurrently, yielding each result as soon as it is ready.
+
+        Leaving early (``aclose()``, ``break`` then close, cancellation) cancels the fetches
+        still running.
+        """
         tasks = [asyncio.create_task(self.fetch(request, accept=accept)) for request in requests]
         try:
             for next_done in asyncio.as_completed(tasks):
@@ -422,12 +537,18 @@ class Fetcher:
         announced = _content_length(response)
         if announced is not None and announced > limit:
             raise ResponseTooLarge(limit)
+        decoder = _decoder_for(response.headers.get("content-encoding", ""))
         body = bytearray()
-        # The cap applies to decoded bytes, so a small compressed bomb is stopped too.
-        async for chunk in response.aiter_bytes():
-            body += chunk
-            if len(body) > limit:
-                raise ResponseTooLarge(limit)
+        # We decode the raw bytes ourselves, piece by bounded piece, so the cap holds for the
+        # decoded size: a 300-byte brotli body can expand to 200 MB in a single httpx decode.
+        async for raw in response.aiter_raw():
+            for piece in decoder.decode(raw):
+                body += piece
+                if len(body) > limit:
+                    raise ResponseTooLarge(limit)
+        body += decoder.flush()
+        if len(body) > limit:
+            raise ResponseTooLarge(limit)
         return bytes(body)
 
     def _result(

@@ -33,9 +33,16 @@ from datetime import datetime
 from functools import lru_cache
 
 from tuireader.core.arabic import normalize
-from tuireader.core.terms import index_terms, is_stopword, stem, tokenize
+from tuireader.core.terms import (
+    index_terms,
+    index_terms_normalized,
+    is_stopword,
+    tokenize,
+    tokenize_normalized,
+)
 
 __all__ = [
+    "ENTITY_TEXT_LIMIT",
     "ENTITY_WEIGHT",
     "MIN_TOPICAL",
     "NEAR_DUP_TEXT",
@@ -52,6 +59,8 @@ __all__ = [
 
 TITLE_WEIGHT = 3
 TEXT_LIMIT = 2000
+_TEXT_TERMS_LIMIT = 300  # stored text terms read, about TEXT_LIMIT characters of news text
+ENTITY_TEXT_LIMIT = 800  # names that matter are in the title and the lede
 ENTITY_WEIGHT = 0.3
 MIN_TOPICAL = 0.08
 SAME_STORY_SIMILARITY = 0.2
@@ -129,10 +138,10 @@ _NOT_NAMES = frozenset(
 )
 
 
-def _span_entities(span: str, *, last_alone: bool = True) -> list[str]:
+def _span_entities(span: str, *, last_alone: bool = True, normalized: bool = False) -> list[str]:
     """The entity keys of a name: its index terms joined, and (for a name of several words)
     its last term alone, the way a family name is used on its own."""
-    keys = index_terms(span)
+    keys = index_terms_normalized(span) if normalized else index_terms(span)
     if not keys:
         return []
     found = [" ".join(keys)]
@@ -191,11 +200,15 @@ def _arabic_entities(normalized: str) -> list[str]:
     for match in _TRIGGER.finditer(normalized):
         window = normalized[match.end() : match.end() + _TRIGGER_WINDOW]
         clause = _CLAUSE_END.split(window, maxsplit=1)[0]
-        name = _arabic_name_after(tokenize(clause), match.group() in _PERSON_TRIGGERS)
+        name = _arabic_name_after(
+            tokenize_normalized(clause), match.group() in _PERSON_TRIGGERS
+        )
         if name:
             # the last word of عبد الله or محمد بن سلمان is not a name on its own
             last_alone = len(name) > 1 and name[-2] not in _NAME_LINKS
-            found.extend(_span_entities(" ".join(name), last_alone=last_alone))
+            found.extend(
+                _span_entities(" ".join(name), last_alone=last_alone, normalized=True)
+            )
     return found
 
 
@@ -210,8 +223,12 @@ def entities(text: str) -> set[str]:
     Limits: Arabic names without such a cue are missed, Latin titles in Title Case give
     false entities, and the same name in two scripts gives two keys.
     """
+    return _entities(text, normalize(text))
+
+
+def _entities(text: str, normalized: str) -> set[str]:
     found = _latin_entities(text)
-    found.extend(_arabic_entities(normalize(text)))
+    found.extend(_arabic_entities(normalized))
     for match in _QUOTED.finditer(text):
         span = next(group for group in match.groups() if group is not None)
         if len(tokenize(span)) <= 4:
@@ -229,26 +246,34 @@ class _Features:
     entities: frozenset[str]
 
 
+_SUBLINEAR = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
+
+
 def _sublinear(counts: Counter[str]) -> dict[str, float]:
-    return {term: 1.0 + math.log(n) for term, n in counts.items()}
+    table = _SUBLINEAR
+    return {term: table[n] if n < 64 else 1.0 + math.log(n) for term, n in counts.items()}
 
 
 @lru_cache(maxsize=4096)
 def _features(title: str, text: str, title_terms: str | None, text_terms: str | None) -> _Features:
-    text = text[:TEXT_LIMIT]
-    in_title = Counter(title_terms.split() if title_terms is not None else index_terms(title))
-    in_text = (
-        Counter(text_terms.split()[: TEXT_LIMIT // 6])
-        if text_terms is not None
-        else Counter(index_terms(text))
-    )
-    combined = in_text.copy()
+    normalized_title = normalize(title)
+    normalized_text = normalize(text) if text_terms is None else ""
+    if title_terms is None:
+        title_terms = " ".join(index_terms_normalized(normalized_title))
+    if text_terms is None:
+        text_terms = " ".join(index_terms_normalized(normalized_text))
+    in_title = Counter(title_terms.split())
+    combined = Counter(text_terms.split()[:_TEXT_TERMS_LIMIT])
     for term, n in in_title.items():
         combined[term] += TITLE_WEIGHT * n
+    head = text[:ENTITY_TEXT_LIMIT]
+    normalized_head = normalized_text[:ENTITY_TEXT_LIMIT] if normalized_text else normalize(head)
     return _Features(
         counts=_sublinear(combined),
         title_counts=_sublinear(in_title),
-        entities=frozenset(entities(title + "\n" + text)),
+        entities=frozenset(
+            _entities(title + "\n" + head, normalized_title + "\n" + normalized_head)
+        ),
     )
 
 
@@ -256,31 +281,30 @@ def _doc_features(doc: RelatedDoc) -> _Features:
     return _features(doc.title, doc.text[:TEXT_LIMIT], doc.title_terms, doc.text_terms)
 
 
-def _unit_vector(counts: Mapping[str, float], idf: Callable[[str], float]) -> dict[str, float]:
-    vector = {term: weight * idf(term) for term, weight in counts.items()}
-    norm = math.sqrt(math.fsum(w * w for w in vector.values()))
-    return {term: w / norm for term, w in vector.items()} if norm else {}
+_Idf = Mapping[str, float]
 
 
-def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return math.fsum(w * b[t] for t, w in a.items() if t in b)
+def _vector(counts: Mapping[str, float], idf: _Idf) -> tuple[dict[str, float], float]:
+    """tf·idf weights and their Euclidean norm."""
+    vector = {term: weight * idf[term] for term, weight in counts.items()}
+    return vector, math.sqrt(math.fsum([w * w for w in vector.values()]))
 
 
-def _idf_function(
-    df: Callable[[str], int] | Mapping[str, int], n_docs: int
-) -> Callable[[str], float]:
+def _cosine(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:
+    (va, na), (vb, nb) = a, b
+    if not na or not nb:
+        return 0.0
+    if len(va) > len(vb):
+        va, vb = vb, va
+    # fsum is exact whatever the order of the terms, which keeps scores reproducible.
+    return math.fsum([w * vb[t] for t, w in va.items() if t in vb]) / (na * nb)
+
+
+def _idf_table(
+    terms: Iterable[str], df: Callable[[str], int] | Mapping[str, int], n_docs: int
+) -> dict[str, float]:
     lookup: Callable[[str], int] = df if callable(df) else (lambda term: df.get(term, 0))
-    cache: dict[str, float] = {}
-
-    def idf(term: str) -> float:
-        value = cache.get(term)
-        if value is None:
-            value = cache[term] = math.log((n_docs + 1) / (lookup(term) + 1)) + 1.0
-        return value
-
-    return idf
+    return {term: math.log((n_docs + 1) / (lookup(term) + 1)) + 1.0 for term in terms}
 
 
 def strongest_terms(
@@ -292,8 +316,9 @@ def strongest_terms(
     """The ``limit`` index terms of ``doc`` with the highest tf·idf (title weighted), to build
     the candidate query (``terms.fts_any_query``). ``df`` gives a term's document frequency
     in the index of ``n_docs`` articles. Best first, ties by term."""
-    idf = _idf_function(df, n_docs)
-    weights = {term: tf * idf(term) for term, tf in _doc_features(doc).counts.items()}
+    counts = _doc_features(doc).counts
+    idf = _idf_table(counts, df, n_docs)
+    weights = {term: tf * idf[term] for term, tf in counts.items()}
     return sorted(weights, key=lambda term: (-weights[term], term))[:limit]
 
 
@@ -303,11 +328,11 @@ def strongest_terms(
 @dataclass(slots=True)
 class _Scored:
     doc: RelatedDoc
-    vector: dict[str, float]
-    title_vector: dict[str, float]
-    similarity: float
+    features: _Features
+    vector: tuple[dict[str, float], float]
     score: float
     same_story: bool
+    title: tuple[dict[str, float], float] | None = None  # computed when first needed
 
 
 def _entity_overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
@@ -317,32 +342,70 @@ def _entity_overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
     return shared / math.sqrt(len(a) * len(b)), shared
 
 
+@lru_cache(maxsize=1024)
+def _label(text: str) -> str:
+    return " ".join(normalize(text).split())
+
+
 def _context(target: RelatedDoc, doc: RelatedDoc) -> float:
     boost = 1.0
-    if target.section and normalize(target.section) == normalize(doc.section):
+    if target.section and _label(target.section) == _label(doc.section):
         boost += SECTION_BOOST
-    mine = {normalize(c) for c in target.categories}
-    theirs = {normalize(c) for c in doc.categories}
+    mine = {_label(c) for c in target.categories}
+    theirs = {_label(c) for c in doc.categories}
     if mine and theirs:
         boost += CATEGORY_BOOST * len(mine & theirs) / len(mine | theirs)
     days = abs((target.published - doc.published).total_seconds()) / 86400
     return boost + RECENCY_BOOST * math.exp(-days / RECENCY_DAYS)
 
 
-def _near_duplicates(a: _Scored | tuple[dict[str, float], dict[str, float]], b: _Scored) -> bool:
-    title_a, vector_a = (a.title_vector, a.vector) if isinstance(a, _Scored) else a
-    return (
-        _dot(title_a, b.title_vector) >= NEAR_DUP_TITLE and _dot(vector_a, b.vector) >= NEAR_DUP_TEXT
-    )
+class _Grouper:
+    """Folds near-duplicates into the entry of the best ranked of them."""
 
+    def __init__(self, target: _Scored, idf: _Idf, limit: int) -> None:
+        self.target = target
+        self.idf = idf
+        self.limit = limit
+        self.groups: list[list[_Scored]] = []
+        self.target_group: list[_Scored] | None = None
 
-def _pool_idf(features: Iterable[_Features]) -> Callable[[str], float]:
-    df: Counter[str] = Counter()
-    n_docs = 0
-    for feature in features:
-        df.update(feature.counts.keys())
-        n_docs += 1
-    return _idf_function(df, n_docs)
+    def _title(self, item: _Scored) -> tuple[dict[str, float], float]:
+        if item.title is None:
+            item.title = _vector(item.features.title_counts, self.idf)
+        return item.title
+
+    def near_duplicates(self, a: _Scored, b: _Scored) -> bool:
+        return (
+            _cosine(self._title(a), self._title(b)) >= NEAR_DUP_TITLE
+            and _cosine(a.vector, b.vector) >= NEAR_DUP_TEXT
+        )
+
+    def add(self, item: _Scored) -> None:
+        if self.near_duplicates(self.target, item):
+            if self.target_group is None:
+                if len(self.groups) >= self.limit:
+                    return
+                self.target_group = []
+                self.groups.append(self.target_group)
+            self.target_group.append(item)
+            return
+        for group in self.groups:
+            if any(self.near_duplicates(member, item) for member in group):
+                group.append(item)
+                return
+        if len(self.groups) < self.limit:
+            self.groups.append([item])
+
+    def results(self) -> list[RelatedResult]:
+        return [
+            RelatedResult(
+                id=group[0].doc.id,
+                score=group[0].score,
+                same_story=group[0].same_story,
+                also=tuple(member.doc.id for member in group[1:]),
+            )
+            for group in self.groups
+        ]
 
 
 def rank_related(
@@ -356,7 +419,8 @@ def rank_related(
     """Rank ``candidates`` as related articles of ``target`` (see the module docstring).
 
     Returns at most ``limit`` entries, same-story entries first, then by score, then by id;
-    the target itself (by id) is never listed.
+    the target itself (by id) is never listed. ``df``/``n_docs``: document frequencies in
+    the whole index, when known; otherwise they are counted in the candidates.
     """
     unique: dict[int, RelatedDoc] = {}
     for doc in candidates:
@@ -365,18 +429,19 @@ def rank_related(
     docs = sorted(unique.values(), key=lambda doc: doc.id)
     target_features = _doc_features(target)
     features = [_doc_features(doc) for doc in docs]
-    idf = (
-        _idf_function(df, n_docs)
-        if df is not None and n_docs > 0
-        else _pool_idf([target_features, *features])
-    )
-    target_vector = _unit_vector(target_features.counts, idf)
-    target_title = _unit_vector(target_features.title_counts, idf)
+    pool = [target_features, *features]
+    if df is None or n_docs <= 0:
+        pool_df: Counter[str] = Counter()
+        for feature in pool:
+            pool_df.update(feature.counts.keys())
+        df, n_docs = pool_df, len(pool)
+    idf = _idf_table(set().union(*(feature.counts.keys() for feature in pool)), df, n_docs)
 
+    target_vector = _vector(target_features.counts, idf)
     scored: list[_Scored] = []
     for doc, feature in zip(docs, features, strict=True):
-        vector = _unit_vector(feature.counts, idf)
-        similarity = _dot(target_vector, vector)
+        vector = _vector(feature.counts, idf)
+        similarity = _cosine(target_vector, vector)
         overlap, shared = _entity_overlap(target_features.entities, feature.entities)
         topical = similarity + ENTITY_WEIGHT * overlap
         if topical < MIN_TOPICAL:
@@ -385,40 +450,10 @@ def rank_related(
             similarity >= SAME_STORY_MIN_SIMILARITY and shared >= 2
         )
         score = round(topical * _context(target, doc), 6)
-        title_vector = _unit_vector(feature.title_counts, idf)
-        scored.append(_Scored(doc, vector, title_vector, similarity, score, same_story))
+        scored.append(_Scored(doc, feature, vector, score, same_story))
     scored.sort(key=lambda s: (not s.same_story, -s.score, s.doc.id))
-    return _group(scored, (target_title, target_vector), limit)
 
-
-def _group(
-    ranked: list[_Scored], target: tuple[dict[str, float], dict[str, float]], limit: int
-) -> list[RelatedResult]:
-    """Fold near-duplicates into the entry of the best ranked of them."""
-    groups: list[list[_Scored]] = []
-    target_group: list[_Scored] | None = None
-    for item in ranked:
-        if _near_duplicates(target, item):
-            if target_group is None:
-                if len(groups) >= limit:
-                    continue
-                target_group = []
-                groups.append(target_group)
-            target_group.append(item)
-            continue
-        home = next(
-            (group for group in groups if any(_near_duplicates(m, item) for m in group)), None
-        )
-        if home is not None:
-            home.append(item)
-        elif len(groups) < limit:
-            groups.append([item])
-    return [
-        RelatedResult(
-            id=group[0].doc.id,
-            score=group[0].score,
-            same_story=group[0].same_story,
-            also=tuple(member.doc.id for member in group[1:]),
-        )
-        for group in groups
-    ]
+    grouper = _Grouper(_Scored(target, target_features, target_vector, 0.0, True), idf, limit)
+    for item in scored:
+        grouper.add(item)
+    return grouper.results()

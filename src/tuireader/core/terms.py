@@ -46,9 +46,11 @@ __all__ = [
     "fts_any_query",
     "fts_query",
     "index_terms",
+    "index_terms_normalized",
     "is_stopword",
     "stem",
     "tokenize",
+    "tokenize_normalized",
 ]
 
 MAX_TOKEN_LENGTH = 64
@@ -58,7 +60,7 @@ MAX_TOKEN_LENGTH = 64
 _ARABIC_LETTER = (
     "\u0620-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff\u0750-\u077f\u08a0-\u08c9"
 )
-_TOKEN = re.compile(rf"\d+(?:[.,]\d+)+|[{_ARABIC_LETTER}]+|(?:(?![{_ARABIC_LETTER}])[^\W_])+")
+_TOKEN = re.compile(rf"[{_ARABIC_LETTER}]+|\d+(?:[.,]\d+)+|[^\W_{_ARABIC_LETTER}]+")
 # Latin letters that carry a diacritic (precomposed or combining); only then is NFD worth it.
 _LATIN_MARKED = re.compile("[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f]")
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")
@@ -91,7 +93,12 @@ def _fold_latin_accents(text: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Split ``text`` into normalized word tokens (letters and digits), in order."""
-    text = _fold_latin_accents(normalize(text))
+    return tokenize_normalized(normalize(text))
+
+
+def tokenize_normalized(text: str) -> list[str]:
+    """``tokenize`` for a text that has already been through ``arabic.normalize``."""
+    text = _fold_latin_accents(text)
     return [token for token in _TOKEN.findall(text) if len(token) <= MAX_TOKEN_LENGTH]
 
 
@@ -159,8 +166,17 @@ def is_stopword(token: str) -> bool:
 
 def index_terms(text: str) -> list[str]:
     """Stemmed, stopword-free terms of ``text`` in order; used for indexing and for queries."""
+    return index_terms_normalized(normalize(text))
+
+
+def index_terms_normalized(text: str) -> list[str]:
+    """``index_terms`` for a text that has already been through ``arabic.normalize``."""
     stopwords = _stopwords()
-    return [stem(token) for token in tokenize(text) if len(token) >= 2 and token not in stopwords]
+    return [
+        stem(token)
+        for token in tokenize_normalized(text)
+        if len(token) >= 2 and token not in stopwords
+    ]
 
 
 def _quote(term: str) -> str:

@@ -21,7 +21,10 @@ _TYPES = {
     ".atom": "application/atom+xml; charset=utf-8",
     ".json": "application/json; charset=utf-8",
     ".html": "text/html; charset=utf-8",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
 }
+_TEXT = frozenset({".xml", ".atom", ".json", ".html"})
 
 # The demo's subscriptions: path on the demo site, and settings.
 DEMO_FEEDS: tuple[tuple[str, str | None, FullText], ...] = (
@@ -98,14 +101,16 @@ class DemoSite:
         if resource is None or not resource.is_file():
             request.send_error(404, "Not Found")
             return
-        body = render(resource.read_text(encoding="utf-8"), self.base, self._now).encode()
+        suffix = PurePosixPath(resource.name).suffix
+        body = resource.read_bytes()
+        if suffix in _TEXT:
+            body = render(body.decode("utf-8"), self.base, self._now).encode()
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         if request.headers.get("If-None-Match") == etag:
             request.send_response(304)
             request.send_header("ETag", etag)
             request.end_headers()
             return
-        suffix = PurePosixPath(resource.name).suffix
         request.send_response(200)
         request.send_header("Content-Type", _TYPES.get(suffix, "text/html; charset=utf-8"))
         request.send_header("Content-Length", str(len(body)))

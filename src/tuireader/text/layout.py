@@ -147,18 +147,28 @@ class ParagraphLayout:
             found = self._ranges[width] = wrap_ranges(self.display, width)
         return found
 
-    def _source_offset(self, display_offset: int) -> int:
-        if self._source_map is None:
-            return display_offset
-        return self._source_map[display_offset]
+    def source_ranges(self, width: int) -> list[tuple[int, int]]:
+        """Lines as ``(start, end)`` offsets into :attr:`source`, the sanitized paragraph.
+
+        Consecutive ranges are separated by the dropped space, or by nothing after a hard
+        split; characters removed by shaping belong to the line they were in.
+        """
+        ranges = self.ranges(width)
+        source_map = self._source_map
+        out = []
+        start = 0
+        for display_start, display_end in ranges:
+            if out:
+                start = out[-1][1] + (display_start - out_display_end)
+            end = display_end if source_map is None else source_map[display_end]
+            out.append((start, end))
+            out_display_end = display_end
+        return out
 
     def logical_lines(self, width: int) -> list[str]:
         """The lines in logical order, as slices of the sanitized (unshaped) paragraph."""
         source = self.source
-        return [
-            source[self._source_offset(start) : self._source_offset(end)]
-            for start, end in self.ranges(width)
-        ]
+        return [source[start:end] for start, end in self.source_ranges(width)]
 
     # --- visual ------------------------------------------------------------------------------
 
@@ -182,7 +192,9 @@ class ParagraphLayout:
     def lines(self, width: int, *, align: bool = True) -> list[VisualLine]:
         """Styled visual lines; with ``align``, padded to ``width`` cells by direction."""
         out = []
-        for start, end in self.ranges(width):
+        for (start, end), (source_start, source_end) in zip(
+            self.ranges(width), self.source_ranges(width), strict=True
+        ):
             segments = self._segments(start, end)
             text = "".join(segment.text for segment in segments)
             if align:
@@ -190,11 +202,7 @@ class ParagraphLayout:
                 if padding:
                     pad = Segment(padding, _NO_STYLE)
                     segments = [pad, *segments] if self.direction == "rtl" else [*segments, pad]
-            out.append(
-                VisualLine(
-                    text, tuple(segments), self._source_offset(start), self._source_offset(end)
-                )
-            )
+            out.append(VisualLine(text, tuple(segments), source_start, source_end))
         return out
 
     # --- styles ------------------------------------------------------------------------------

@@ -54,6 +54,104 @@ def reshape(text: str) -> str:
     return str(_reshaper().reshape(text)).translate(_DROP_JOINERS)
 
 
+_ISOLATED, _INITIAL, _MEDIAL, _FINAL = 0, 1, 2, 3
+_JOINS_NEXT = re.compile("D(?=[DR])")  # a dual-joining letter followed by a joining one
+_JOINS_PREVIOUS = re.compile("(?<=D)[DR]")
+_FLAG = bytes(1 if b in b"*" else 0 for b in range(256))
+
+
+class _JoiningClasses(dict[int, str]):
+    """``str.translate`` table: D, R or U for the letters arabic-reshaper shapes, else X."""
+
+    def __missing__(self, cp: int) -> str:
+        return "X"
+
+
+class _Shaper:
+    """arabic-reshaper's letter forms and ligatures applied with string operations.
+
+    Letters are classed by their forms in arabic-reshaper's table: dual-joining (D: all four
+    forms), right-joining (R: isolated and final) or non-joining; anything else is not shaped.
+    Two letters join when the first is D and the second D or R; harakat are transparent.
+    """
+
+    def __init__(self) -> None:
+        reshaper = _reshaper()  # imports arabic_reshaper without the environment's file
+        from arabic_reshaper.arabic_reshaper import HARAKAT_RE
+        from arabic_reshaper.letters import LETTERS_ARABIC
+
+        self.reshaper = reshaper
+        self.harakat = re.compile(HARAKAT_RE.pattern + "+")
+        self.joining = _JoiningClasses()
+        self.glyph: dict[tuple[str, int], str] = {}
+        for letter, forms in LETTERS_ARABIC.items():
+            kinds = tuple(bool(form) for form in forms)
+            self.joining[ord(letter)] = {(1, 1, 1, 1): "D", (1, 0, 0, 1): "R"}.get(kinds, "U")
+            for form, glyph in enumerate(forms):
+                self.glyph[letter, form] = glyph
+
+    def forms(self, letters: str) -> bytes:
+        """The form of each letter: 0 isolated, 1 initial, 2 medial, 3 final."""
+        classes = letters.translate(self.joining)
+        joins_next = _JOINS_NEXT.sub("*", classes).encode().translate(_FLAG)
+        joins_previous = _JOINS_PREVIOUS.sub("*", classes).encode().translate(_FLAG)
+        total = int.from_bytes(joins_next, "big") + 2 * int.from_bytes(joins_previous, "big")
+        # 1 + 2 * 1 = 3 would be final: both flags mean medial, so swap 3 and 2.
+        return total.to_bytes(len(letters), "big").translate(_FORM_OF_FLAGS)
+
+    def shape(self, text: str) -> str:
+        """Reshape ``text`` (without ZWJ) as arabic-reshaper would."""
+        letters = self.harakat.sub("", text)
+        forms = self.forms(letters)
+        glyph = self.glyph
+        glyphs = [glyph.get((c, f), c) or c for c, f in zip(letters, forms, strict=True)]
+        for match in self.reshaper._ligatures_re.finditer(letters):
+            group = next(i for i, found in enumerate(match.groups()) if found)
+            ligature = self.reshaper._get_ligature_forms_from_re_group_index(group)
+            start, end = match.span()
+            form = _ligature_form(forms[start], forms[end - 1])
+            if ligature[form]:
+                glyphs[start:end] = [ligature[form]] + [""] * (end - start - 1)
+        if len(letters) != len(text):  # put the harakat back after the letter they follow
+            removed = 0
+            for run in self.harakat.finditer(text):
+                before = run.start() - removed
+                if before:
+                    glyphs[before - 1] += run.group()
+                else:
+                    glyphs.insert(0, run.group())
+                    removed -= 1
+                removed += len(run.group())
+        return "".join(glyphs)
+
+
+# flags (joins next = 1, joins previous = 2) to form: none isolated, 1 initial, 2 final, 3 medial
+_FORM_OF_FLAGS = bytes([_ISOLATED, _INITIAL, _FINAL, _MEDIAL] + [0] * 252)
+
+
+def _ligature_form(first: int, last: int) -> int:
+    """Form of a ligature from the forms of its first and last letters."""
+    closed = last in (_ISOLATED, _FINAL)
+    if first in (_ISOLATED, _INITIAL):
+        return _ISOLATED if closed else _INITIAL
+    return _FINAL if closed else _MEDIAL
+
+
+@cache
+def _shaper() -> _Shaper:
+    return _Shaper()
+
+
+def fast_reshape(text: str) -> str:
+    """The same result as :func:`reshape`, several times faster.
+
+    Text with a ZWJ goes to arabic-reshaper itself; tests compare both on arbitrary text.
+    """
+    if "\u200d" in text:
+        return reshape(text)
+    return _shaper().shape(text).translate(_DROP_JOINERS)
+
+
 @dataclass(frozen=True, slots=True)
 class ShapedText:
     """Shaped text, and for each of its characters the index of its first source character.
@@ -95,9 +193,9 @@ def _learn_words(words: list[str]) -> None:
     if len(_word_cache) + len(new) > _CACHE_LIMIT:
         _word_cache.clear()
     arabic = [w for w in new if _ARABIC_LETTERS.search(w)]
-    shaped_arabic = reshape(" ".join(arabic)).split(" ") if arabic else []
+    shaped_arabic = fast_reshape(" ".join(arabic)).split(" ") if arabic else []
     if len(shaped_arabic) != len(arabic):  # never seen: the reshaper keeps spaces as they are
-        shaped_arabic = [reshape(w) for w in arabic]
+        shaped_arabic = [fast_reshape(w) for w in arabic]
     shaped_of = dict(zip(arabic, shaped_arabic, strict=True))
     for word in new:
         shaped = shaped_of.get(word)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from babel.dates import format_date
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -12,11 +14,13 @@ from textual.strip import Strip
 
 from tuireader.core.config import Config
 from tuireader.core.models import Article, ArticleRow
+from tuireader.core.reading import ArticleLayout
 from tuireader.core.refresh import FeedReport, refresh
 from tuireader.core.store import Store
 from tuireader.tui.i18n import Strings, interface_language
 from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
-from tuireader.tui.textview import TextPainter
+from tuireader.tui.article_render import token_style
+from tuireader.tui.textview import TextPainter, reading_strips
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,7 @@ class TuiReader(App[None]):
         self.strings = Strings(interface_language(settings.language))
         self.painter = TextPainter(settings.bidi, settings.shape)
         self.store = Store(settings.database)
+        self.highlight_terms: tuple[str, ...] = ()
         self.store.sync_feeds(settings.config.feeds)
 
     def on_mount(self) -> None:
@@ -82,12 +87,23 @@ class TuiReader(App[None]):
 
     # --- reading -------------------------------------------------------------------------------
 
-    def article_layout(self, article: Article):  # type: ignore[no-untyped-def]
-        """A function from width to the article's visual lines."""
-        painter = self.painter
+    def article_layout(self, article: Article) -> Callable[[int], list[Strip]]:
+        """A function from width to the article's visual lines, prepared once."""
+        when = format_date(article.published, format="long", locale=self.strings.language)
+        meta = " · ".join(
+            part for part in (article.feed_title, article.section, when, article.author) if part
+        )
+        layout = ArticleLayout(
+            article,
+            bidi=self.painter.bidi,
+            shape=self.painter.shape_mode,
+            labels=self.strings.reading_labels(),
+            meta=meta,
+            highlight=self.highlight_terms,
+        )
 
         def lay_out(width: int) -> list[Strip]:
-            return painter.article_strips(article, width)
+            return reading_strips(layout.lines(width), token_style)
 
         return lay_out
 
@@ -97,11 +113,16 @@ class TuiReader(App[None]):
     # --- modes ---------------------------------------------------------------------------------
 
     def action_cycle_bidi(self) -> None:
+        """Cycle who reorders right-to-left text: app → terminal → off, live."""
         order = ("app", "terminal", "off")
         mode = order[(order.index(self.painter.bidi) + 1) % len(order)]
-        self.painter = TextPainter(mode, self.painter.shape)
+        self.painter.set_modes(mode, self.painter.shape)
         self.notify(self.strings("bidi_mode", mode=mode), markup=False, timeout=3)
-        self.screen.refresh_layout() if hasattr(self.screen, "refresh_layout") else None
+        from tuireader.tui.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.relayout()
 
     def action_help(self) -> None:
         from tuireader.tui.screens.help import HelpScreen

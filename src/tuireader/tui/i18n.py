@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 
 from babel.dates import format_date, format_timedelta
 
+from tuireader.core.reading import Labels
+
 CATALOG: dict[str, dict[str, str]] = {
     "en": {
         "all": "All",
@@ -40,6 +42,9 @@ CATALOG: dict[str, dict[str, str]] = {
         ),
         "feed_url": "https://example.org/feed",
         "feed_failed": "{title}: {error}",
+        "links": "Links",
+        "image": "image",
+        "summary_note": "Showing the feed's summary: {reason}",
     },
     "ar": {
         "all": "الكل",
@@ -71,6 +76,9 @@ CATALOG: dict[str, dict[str, str]] = {
         ),
         "feed_url": "https://example.org/feed",
         "feed_failed": "{title}: {error}",
+        "links": "الروابط",
+        "image": "صورة",
+        "summary_note": "يُعرض ملخص المصدر: {reason}",
     },
 }
 
@@ -98,6 +106,12 @@ class Strings:
         template = self._table.get(key) or CATALOG["en"][key]
         return template.format(**values) if values else template
 
+    def reading_labels(self) -> Labels:
+        """The words the article renderer writes itself."""
+        return Labels(
+            links=self("links"), image=self("image"), summary_note=self("summary_note")
+        )
+
     @property
     def rtl(self) -> bool:
         return self.language == "ar"
@@ -114,7 +128,7 @@ class Strings:
                 return format_date(moment, format="d MMM", locale=language)
             return format_timedelta(
                 delta, granularity="minute", threshold=1.0, add_direction=True,
-                format="short", locale=language,
+                format="narrow", locale=language,
             )
 
         return say

@@ -23,6 +23,8 @@ FEED_TYPES = frozenset(
 )
 
 _HEAD = 4096
+# Random bytes hold about 9% of these; a text feed with stray controls has a handful.
+_BINARY_MIN_CONTROLS = 8
 _WIDE_STARTS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"<\x00", b"\x00<")
 # Bytes that never occur in text: C0 controls other than tab, newline, form feed, return, ESC.
 _BINARY_BYTES = frozenset(range(0x00, 0x09)) | frozenset({0x0B}) | frozenset(range(0x0E, 0x1B))
@@ -62,7 +64,10 @@ def looks_binary(body: bytes) -> bool:
     if body.startswith(_WIDE_STARTS):
         return False
     head = body[:_HEAD]
-    return sum(byte in _BINARY_BYTES for byte in head) > max(1, len(head) // 200)
+    if b"\x00" in head:
+        return True
+    controls = sum(byte in _BINARY_BYTES for byte in head)
+    return controls > max(_BINARY_MIN_CONTROLS, len(head) // 50)
 
 
 def kind_of(text: str) -> Kind:

@@ -63,7 +63,7 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.current: ArticleRow | None = None
-        self.query = ArticleQuery()
+        self.article_query = ArticleQuery()
         self.show_related = False
         self.narrow_pane = "articles"
 
@@ -106,7 +106,7 @@ class MainScreen(Screen[None]):
 
     def show_query(self, query: ArticleQuery, *, keep_cursor: bool = False) -> None:
         store = self.reader_app.store
-        self.query = query
+        self.article_query = query
         source = RowSource(
             store.count(query), lambda offset, limit: store.articles(query, limit=limit, offset=offset)
         )
@@ -159,7 +159,7 @@ class MainScreen(Screen[None]):
 
     @on(SectionsPane.Chosen)
     def section_chosen(self, event: SectionsPane.Chosen) -> None:
-        if event.place.query != self.query:
+        if event.place.query != self.article_query:
             self.show_query(event.place.query)
         if event.focus_list:
             self.focus_pane("articles")
@@ -186,6 +186,12 @@ class MainScreen(Screen[None]):
     def on_resize(self) -> None:
         self.apply_width(self.size.width)
 
+    def relayout(self) -> None:
+        """Lay out every text again (after the bidi mode changed)."""
+        self.reload_places()
+        self.query_one(ArticleList).repaint()
+        self.show_article(self.current)
+
     def on_refresh_progress(self, message: RefreshProgress) -> None:
         self.sub_title = self.reader_app.strings("refreshing", done=message.done, total=message.total)
 
@@ -198,7 +204,7 @@ class MainScreen(Screen[None]):
     def on_refresh_done(self, message: RefreshDone) -> None:
         self.sub_title = message.report.summary()
         self.reload_places()
-        self.show_query(self.query, keep_cursor=True)
+        self.show_query(self.article_query, keep_cursor=True)
 
     # --- layout --------------------------------------------------------------------------------
 

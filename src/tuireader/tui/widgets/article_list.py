@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -81,7 +82,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--star",
     }
     DEFAULT_CSS = """
-    ArticleList { height: 1fr; }
+    ArticleList { height: 1fr; scrollbar-gutter: stable; overflow-x: hidden; }
     ArticleList > .article-list--unread { text-style: bold; }
     ArticleList > .article-list--read { color: $text-muted; }
     ArticleList > .article-list--meta { color: $text-muted; }
@@ -217,17 +218,22 @@ class ArticleList(ScrollView, can_focus=True):
     def _paint_row(self, row: ArticleRow, width: int, selected: bool) -> Strip:
         look = self._look()
         base = self.rich_style + (look.cursor if selected else Style())
-        marks = [
+        source_width = 18 if width >= 70 else 0
+        time_width = 14 if width >= 45 else 0
+        title_width = max(width - 3 - source_width - time_width, 1)
+        title_style = base + (look.read if row.read else look.unread)
+        segments = [
             Segment("●" if not row.read else " ", base + look.unread),
             Segment("★" if row.starred else " ", base + look.star),
             Segment(" ", base),
+            *self._painter.aligned(row.title, title_width, title_style),
         ]
-        when = self._relative_time(row.published)
-        meta_text = f" {self._painter.one_line(row.feed_title, 18)} · {when} "
-        meta_width = min(Segment.get_line_length([Segment(meta_text)]), max(width // 3, 0))
-        title_width = max(width - 3 - meta_width, 1)
-        title_style = base + (look.read if row.read else look.unread)
-        title = self._painter.title_segments(row.title, title_width, title_style)
-        meta = [Segment(meta_text, base + look.meta)]
-        strip = Strip([*marks, *title, *meta])
-        return strip.adjust_cell_length(width, base)
+        if source_width:
+            source = self._painter.one_line(row.feed_title, source_width - 2)
+            segments.append(Segment("  " + source, base + look.meta))
+            segments.append(Segment(" " * (source_width - 2 - cell_len(source)), base))
+        if time_width:
+            when = self._painter.one_line(self._relative_time(row.published), time_width - 1)
+            pad = " " * (time_width - cell_len(when))
+            segments.append(Segment(pad + when, base + look.meta))
+        return Strip(segments).adjust_cell_length(width, base)

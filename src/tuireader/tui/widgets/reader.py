@@ -27,7 +27,7 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("G,end", "scroll_end", "Bottom", show=False),
     ]
     DEFAULT_CSS = """
-    ArticleView { height: 1fr; padding: 0 1; }
+    ArticleView { height: 1fr; padding: 0 1; scrollbar-gutter: stable; overflow-x: hidden; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
