@@ -27,7 +27,8 @@ from tuireader.core.config import (
 from tuireader.core.models import ArticleRow, Direction, FullText
 from tuireader.core.opml import OPMLError, read_opml, write_opml
 from tuireader.core.paths import Paths, resolve_paths
-from tuireader.core.refresh import FeedReport, RefreshReport, refresh
+from tuireader.core.reading import ArticleLayout
+from tuireader.core.refresh import FeedReport, RefreshReport, fetch_full_text_now, refresh
 from tuireader.core.sections import section_key
 from tuireader.core.store import ArticleQuery, Store, StoreError
 from tuireader.core.terminal import (
@@ -38,6 +39,7 @@ from tuireader.core.terminal import (
     choose_modes,
 )
 from tuireader.core.urls import is_feed_url
+from tuireader.text import layout_text
 from tuireader.text.sanitize import sanitize_text
 
 EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE = 0, 1, 2
@@ -140,7 +142,6 @@ def run_demo(context: Context, data_dir: Path | None) -> int:
             click.echo(f"tuireader: {sanitize_text(feed.url)}: {sanitize_text(feed.error or '')}",
                        err=True)
         with Store(database) as store:
-            store.sync_feeds(config.feeds)
             print_overview(store)
     return EXIT_OK
 
@@ -258,8 +259,8 @@ def feeds_remove(context: Context, url: str) -> None:
         fail(str(exc))
     if not removed:
         fail(f"not subscribed: {url}")
-    with context.store():
-        pass  # syncing drops the feed and its articles
+    with context.store() as store:
+        store.delete_feed(url.strip())
     say(f"removed {url}")
 
 
@@ -421,3 +422,66 @@ def mark_command(context: Context, article_ids: tuple[int, ...], state: str | No
             store.set_read(article_ids, state == "read")
         else:
             store.set_starred(article_ids, state == "star")
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _width(width: int | None) -> int:
+    if width is not None:
+        return width
+    import shutil
+
+    return max(shutil.get_terminal_size((80, 24)).columns, 20)
+
+
+@main.command("read")
+@click.argument("what")
+@click.option("--width", type=click.IntRange(1, 1000), help="Columns (default: the terminal's).")
+@click.pass_obj
+def read_command(context: Context, what: str, width: int | None) -> None:
+    """Lay out text for this terminal: WHAT is "-" for standard input, or an article ID.
+
+    Right-to-left paragraphs are reordered, shaped and right-aligned as the bidi and shape
+    modes say (see --bidi and --shape before the command).
+    """
+    config = context.config()
+    modes = context.modes(config)
+    columns = _width(width)
+    shape = "on" if modes.shape else "off"
+    if what == "-":
+        text = sys.stdin.read()
+        for line in layout_text(text, columns, bidi=modes.bidi, shape=shape):  # type: ignore[arg-type]
+            click.echo(line.rstrip() if modes.bidi != "app" else _trim_right(line))
+        return
+    if not what.isdigit():
+        fail(f"read takes an article number or '-', not {what!r}")
+    with context.store() as store:
+        article = store.article(int(what))
+    if article is None:
+        fail(f"there is no article {what}")
+    when = article.published.strftime("%Y-%m-%d %H:%M UTC")
+    meta = " · ".join(p for p in (article.feed_title, article.section, when, article.author) if p)
+    layout = ArticleLayout(article, bidi=modes.bidi, shape=shape, meta=meta)
+    for line in layout.lines(columns):
+        click.echo(_trim_right(line.text))
+
+
+def _trim_right(line: str) -> str:
+    """Drop the padding after the text; the padding before right-aligned text stays."""
+    return line.rstrip(" ")
+
+
+@main.command("fetch-full")
+@click.argument("article_id", type=int)
+@click.pass_obj
+def fetch_full_command(context: Context, article_id: int) -> None:
+    """Fetch, extract and store the full text of one article from its web page."""
+    config = context.config()
+    with context.store():
+        pass
+    result = asyncio.run(fetch_full_text_now(context.paths.database, config, article_id))
+    if result.document is None:
+        fail(f"article {article_id}: {result.error}", EXIT_FEEDS_FAILED)
+    paragraphs = len(result.document.blocks)
+    say(f"article {article_id}: full text stored ({paragraphs} blocks)")

@@ -11,7 +11,7 @@ import subprocess
 import time
 import tracemalloc
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -284,6 +284,14 @@ async def test_slow_drip_hits_deadline_and_does_not_slow_a_fast_feed(server: Fee
     assert drip_at < 1.8
 
 
+async def test_silent_server_hits_the_read_timeout_before_the_deadline(server: FeedServer) -> None:
+    server.routes["/silent"] = Response(body=FEED, delay=3.0)
+    result = await fetch_one(server.url("/silent"), FetchSettings(timeout=0.3, deadline=5.0))
+    assert result.outcome is FetchOutcome.ERROR
+    assert result.error == "127.0.0.1 stopped sending data (read timed out)"
+    assert result.elapsed < 1.0
+
+
 async def test_oversize_body_announced_by_content_length_is_rejected_unread(
     server: FeedServer,
 ) -> None:
@@ -361,9 +369,8 @@ def raw_deflate(data: bytes) -> bytes:
     ],
 )
 async def test_compressed_bodies_are_decoded(
-    server: FeedServer, coding: str, compress: object
+    server: FeedServer, coding: str, compress: Callable[[bytes], bytes]
 ) -> None:
-    assert callable(compress)
     arabic = "<title>أخبار المغرب</title>".encode() * 50
     server.routes["/feed"] = Response(
         body=compress(arabic), headers={"Content-Encoding": coding, "Content-Type": RSS_TYPE}
@@ -552,6 +559,8 @@ NOW = datetime(2026, 11, 29, 12, 0, 0, tzinfo=UTC)
         ("Sun, 29 Nov 2026 16:00:00 +0200", NOW + timedelta(hours=2)),
         ("Sat, 28 Nov 2026 14:00:00 GMT", NOW),  # in the past: now
         ("99999999999999999999999", NOW + timedelta(days=7)),
+        ("9" * 5000, NOW + timedelta(days=7)),
+        ("0" * 30 + "5", NOW + timedelta(seconds=5)),
         ("Fri, 01 Jan 2100 00:00:00 GMT", NOW + timedelta(days=7)),
         (None, None),
         ("", None),

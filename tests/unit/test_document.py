@@ -155,7 +155,7 @@ def test_merge_inlines_joins_same_style_and_drops_empty_runs() -> None:
     assert merged == (Inline("ab"), Inline("cd", bold=True))
 
 
-_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+_texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
 _links = st.one_of(st.none(), st.sampled_from(["https://example.com/x", "mailto:a@b.example"]))
 _inlines = st.builds(Inline, _texts, st.booleans(), st.booleans(), st.booleans(), _links)
 _blocks = st.builds(

@@ -65,7 +65,8 @@ def test_nested_lists_carry_depth_and_numbers() -> None:
     <ol start="3">
       <li>three</li>
       <li><p>four</p><p>second line</p>
-        <ul><li>bullet <ol><li>deep one</li><li value="9">deep nine</li><li>deep ten</li></ol></li></ul>
+        <ul><li>bullet <ol><li>deep one</li><li value="9">deep nine</li>
+          <li>deep ten</li></ol></li></ul>
         after the sub-list
       </li>
     </ol>
@@ -158,7 +159,9 @@ def test_figure_caption_rule_and_table() -> None:
 
 
 def test_nested_table_stays_on_its_row() -> None:
-    html = "<table><tr><td>a<table><tr><td>x</td><td>y</td></tr></table></td><td>b</td></tr></table>"
+    html = (
+        "<table><tr><td>a<table><tr><td>x</td><td>y</td></tr></table></td><td>b</td></tr></table>"
+    )
     rows = [b for b in _blocks(html) if b.kind is BlockKind.TABLE_ROW]
     assert len(rows) == 1
     assert rows[0].text.startswith("a") and rows[0].text.endswith("b")
@@ -181,6 +184,21 @@ def test_dir_and_lang_set_block_direction_and_inherit() -> None:
     ]
 
 
+def test_feed_direction_and_language_are_the_default() -> None:
+    document = html_to_document(
+        '<p>نص</p><p dir="ltr" lang="en">text</p>', direction=Direction.RTL, lang="ar"
+    )
+    assert [(b.direction, b.lang) for b in document.blocks] == [
+        (Direction.RTL, "ar"),
+        (Direction.LTR, "en"),
+    ]
+
+
+def test_list_item_paragraphs_become_lines() -> None:
+    (block,) = _blocks("<ul><li>first <p>second</p> third</li></ul>")
+    assert block.text == "first\nsecond\nthird"
+
+
 def test_text_before_a_block_keeps_the_parents_direction() -> None:
     blocks = _blocks('<div dir="ltr">first<p dir="rtl">نص</p>last</div>')
     assert [(b.text, b.direction) for b in blocks] == [
@@ -192,7 +210,7 @@ def test_text_before_a_block_keeps_the_parents_direction() -> None:
 
 def test_inline_styles_and_links() -> None:
     html = (
-        '<p><b>bold <i>both</i></b> <em>it</em> <code>c()</code> <strong>s</strong> '
+        "<p><b>bold <i>both</i></b> <em>it</em> <code>c()</code> <strong>s</strong> "
         '<a href="/rel">rel</a> <a href="javascript:evil()">js</a> <a href="mailto:x@y.example">'
         'mail</a> <a>bare</a> <a href="https://o.example/"><b>styled link</b></a></p>'
     )
@@ -253,7 +271,9 @@ def test_control_characters_and_escapes_are_removed() -> None:
 
 
 def test_markup_lookalikes_are_plain_text() -> None:
-    (block,) = _blocks("<p>[bold]markup[/] [link=https://x]y[/link] &lt;b&gt;not html&lt;/b&gt;</p>")
+    (block,) = _blocks(
+        "<p>[bold]markup[/] [link=https://x]y[/link] &lt;b&gt;not html&lt;/b&gt;</p>"
+    )
     assert block.text == "[bold]markup[/] [link=https://x]y[/link] <b>not html</b>"
     assert block.inlines == (Inline(block.text),)
 
@@ -325,14 +345,19 @@ def test_any_input_gives_clean_text(html: str) -> None:
             assert inline.link is None or inline.link.startswith(("http", "mailto:"))
 
 
+# fmt: off
+_SOUP = [
+    "<p>", "</p>", "<b>", "</b>", "<ul>", "<li>", "</ul>", "<pre>", "</pre>", "<br>", "<table>",
+    "<tr>", "<td>", "</table>", "<blockquote>", "<hr>", "<script>", "</script>", "<h2>", "</h2>",
+    "<img src=x>", "</div>", "<div dir=rtl>", "text ", "نص ", "\n",
+]
+# fmt: on
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(
-            ["<p>", "</p>", "<b>", "</b>", "<ul>", "<li>", "</ul>", "<pre>", "</pre>", "<br>",
-             "<table>", "<tr>", "<td>", "</table>", "<blockquote>", "text ", "نص ", "\n", "<hr>",
-             "<script>", "</script>", "<h2>", "</h2>", "<img alt=x>", "<div dir=rtl>", "</div>"]
-        ),
+        st.sampled_from(_SOUP),
         max_size=40,
     )
 )
@@ -407,7 +432,9 @@ def test_english_page_resolves_image_and_keeps_caption_kind() -> None:
         "https://coastal-courier.example/img/2026/11/tram-first-run.jpg"
     )
     captions = [b.text for b in blocks if b.kind is BlockKind.CAPTION]
-    assert captions == ["The first passenger tram crosses the old swing bridge on Wednesday morning."]
+    assert captions == [
+        "The first passenger tram crosses the old swing bridge on Wednesday morning."
+    ]
 
 
 def test_each_layer_earns_its_place_on_the_jannah_page() -> None:
@@ -447,7 +474,7 @@ def test_not_html_is_reported_in_words(page: str) -> None:
     [
         "<html><body></body></html>",
         "<html><body><nav><ul><li><a href='/a'>Home</a></li></ul></nav></body></html>",
-        "<!DOCTYPE html><html><head><title>Login</title></head><body><form><input></form></body></html>",
+        "<html><head><title>Login</title></head><body><form><input></form></body></html>",
         "<html><body><div class='stream-item'><span>إعلان</span></div><p>إعلان</p></body></html>",
     ],
 )
@@ -471,6 +498,37 @@ def test_extraction_refuses_absurd_nesting_quickly() -> None:
     with pytest.raises(ExtractionError, match="nested too deeply"):
         extract_article(page, url="https://news.example/a")
     assert time.perf_counter() - start < 1.0
+
+
+def _article_page(head: str = "", body_attrs: str = "") -> str:
+    sentence = "يتواصل النقاش حول مشروع القانون داخل البرلمان منذ عدة أسابيع دون توافق. "
+    paragraphs = "".join(f"<p>{sentence * 5}{n}</p>" for n in range(5))
+    link = '<p>المصدر: <a href="report.html">التقرير الكامل</a> للجنة.</p>'
+    return (
+        f"<html><head>{head}</head><body {body_attrs}><article>{paragraphs}{link}</article>"
+        "</body></html>"
+    )
+
+
+def test_declared_charset_of_an_already_decoded_page_is_ignored() -> None:
+    page = _article_page(
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1256">'
+    )
+    document = extract_article(page, url="https://news.example/a/b").document
+    assert document.blocks[0].text.startswith("يتواصل النقاش حول مشروع القانون")
+
+
+def test_links_resolve_against_base_href() -> None:
+    def link_of(page: str) -> str | None:
+        document = extract_article(page, url="https://news.example/a/b").document
+        links = [i.link for b in document.blocks for i in b.inlines if i.link]
+        return links[0] if links else None
+
+    assert link_of(_article_page()) == "https://news.example/a/report.html"
+    base = '<base href="https://archive.example/2026/">'
+    assert link_of(_article_page(base)) == "https://archive.example/2026/report.html"
+    bad_base = '<base href="javascript:alert(1)//">'
+    assert link_of(_article_page(bad_base)) == "https://news.example/a/report.html"
 
 
 # --- site profiles ------------------------------------------------------------------------
@@ -651,7 +709,9 @@ def test_always_and_never_ignore_the_item() -> None:
             False,
         ),
         (
-            "<p>" + " ".join(["word"] * 80) + " [&#8230;]</p><p>The post X appeared first on Y.</p>",
+            "<p>"
+            + " ".join(["word"] * 80)
+            + " [&#8230;]</p><p>The post X appeared first on Y.</p>",
             "",
             True,
         ),

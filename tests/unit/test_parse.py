@@ -217,6 +217,30 @@ def test_windows_1256_gives_the_right_arabic(
         assert "windows-1256" in (feed.warning or "")
 
 
+def test_short_undeclared_windows_1256_feed() -> None:
+    # Too little text for charset-normalizer alone (it guesses hp-roman8 or shift_jis here).
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>أخبار المغرب</title>'
+        "</channel></rss>"
+    ).encode("cp1256")
+    feed = parse_feed(body, url=URL, now=NOW)
+    assert feed.title == "أخبار المغرب"
+
+
+@pytest.mark.parametrize(
+    ("title", "codec"),
+    [
+        ("Café déjà vu, información económica", "cp1252"),
+        ("Привет, как дела? Новости дня", "cp1251"),
+        ("Καλημέρα κόσμε, νέα", "cp1253"),
+    ],
+)
+def test_other_scripts_are_not_taken_for_windows_1256(title: str, codec: str) -> None:
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+    feed = parse_feed((body + "</channel></rss>").encode(codec), url=URL, now=NOW)
+    assert feed.title == title
+
+
 def test_windows_1256_fixture_bytes_are_not_utf8() -> None:
     with pytest.raises(UnicodeDecodeError):
         load("arabic_cp1256_misdeclared_utf8.xml").decode("utf-8")
@@ -494,22 +518,28 @@ def test_feedparser_path_never_opens_a_path_given_as_body(tmp_path: Path) -> Non
     assert result.feed.title != "LEAKED"
 
 
-def billion_laughs(levels: int = 10) -> bytes:
+def billion_laughs(levels: int = 10, separator: str = "\n") -> bytes:
     entities = ['<!ENTITY lol0 "lol">']
     for level in range(1, levels):
         entities.append(f'<!ENTITY lol{level} "{f"&lol{level - 1};" * 10}">')
     return (
-        '<?xml version="1.0"?>\n<!DOCTYPE rss [\n' + "\n".join(entities) + "\n]>\n"
+        f'<?xml version="1.0"?>{separator}<!DOCTYPE rss [{separator}'
+        + separator.join(entities)
+        + f"{separator}]>{separator}"
         f'<rss version="2.0"><channel><title>&lol{levels - 1};</title>'
         f"<item><title>Laughs &lol{levels - 1};</title></item></channel></rss>"
     ).encode()
 
 
+# On one line after an XML declaration, feedparser 6.0.14 keeps the entity declarations (its
+# pattern is anchored at the start) and expat spends seconds before its amplification limit
+# stops it: that is why prepare_xml removes the DOCTYPE before either parser sees it.
+@pytest.mark.parametrize("separator", ["\n", ""])
 @pytest.mark.parametrize("tail", [b"", b"<broken & xml"])
-def test_billion_laughs_is_fast_and_small(tail: bytes) -> None:
+def test_billion_laughs_is_fast_and_small(separator: str, tail: bytes) -> None:
     started = time.perf_counter()
     try:
-        feed = parse_feed(billion_laughs() + tail, url=URL)
+        feed = parse_feed(billion_laughs(separator=separator) + tail, url=URL)
     except FeedParseError:
         pass
     else:

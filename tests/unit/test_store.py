@@ -129,8 +129,13 @@ def test_config_sync_keeps_state_and_drops_removed_feeds(store: Store) -> None:
     assert moved.url == "https://new.example/f"  # a permanent redirect keeps its new home
     assert store.articles()[0].starred
     store.sync_feeds([FeedConfig("https://other.example/feed")])
+    assert store.count() == 1  # a feed missing from the config keeps its starred articles
+    store.sync_feeds([FeedConfig("https://other.example/feed")], prune=True)
     assert store.count() == 0
     assert [f.url for f in store.feeds()] == ["https://other.example/feed"]
+    assert store.delete_feed("https://other.example/feed")
+    assert not store.delete_feed("https://other.example/feed")
+    assert store.feeds() == []
 
 
 def test_search_index_is_normalized(store: Store) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -124,6 +125,7 @@ class Document:
         )
 
 
+@lru_cache(maxsize=4096)  # pages repeat the same links (menus, tags) many times
 def safe_url(href: str, base_url: str | None = None) -> str | None:
     """Resolve ``href`` against ``base_url``; None unless the result is http(s) or mailto.
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -21,9 +22,10 @@ from tuireader.core.arabic import normalize
 from tuireader.core.boilerplate import filter_boilerplate
 from tuireader.core.document import Block, BlockKind, Document
 from tuireader.core.htmlblocks import parse_html_blocks, tree_blocks
-from tuireader.core.models import FullText
+from tuireader.core.models import Direction, FullText
 from tuireader.core.pagemeta import (
     clean_line,
+    page_base_url,
     page_direction,
     page_published,
     page_title,
@@ -63,6 +65,7 @@ _READ_MORE: Final = frozenset(
 )
 _TRAILING_MARKS: Final = " \t\n.:»›→>-–—!"
 _MAX_PAGE_CHARS: Final = 8_000_000
+_CONTROLS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class ExtractionError(Exception):
@@ -82,13 +85,20 @@ class Extracted:
     published: datetime | None
 
 
-def html_to_document(html: str, *, base_url: str | None = None) -> Document:
+def html_to_document(
+    html: str,
+    *,
+    base_url: str | None = None,
+    direction: Direction = Direction.AUTO,
+    lang: str | None = None,
+) -> Document:
     """Convert feed HTML (content or summary) into a document; never raises on bad HTML.
 
     Scripts, styles, frames, forms, SVG, templates and hidden elements are dropped; every
-    text run is sanitized; links survive only as absolute http(s)/mailto URLs.
+    text run is sanitized; links survive only as absolute http(s)/mailto URLs. ``direction``
+    and ``lang`` (the feed's, say) apply to blocks whose HTML sets none of its own.
     """
-    blocks = parse_html_blocks(html, base_url=base_url)
+    blocks = parse_html_blocks(html, base_url=base_url, direction=direction, lang=lang)
     return Document(blocks=tuple(blocks), source_url=base_url)
 
 
@@ -108,6 +118,9 @@ def extract_article(
     direction, lang = page_direction(tree)
     published = page_published(tree)
     own_title = page_title(tree)
+    base_url = page_base_url(tree, url)
+    # trafilatura resolves relative links against the site's root, not the page: do it first.
+    tree.make_links_absolute(base_url, resolve_base_href=False, handle_failures="discard")
 
     if use_profiles:
         prune(tree, matching_profiles(tree))
@@ -133,7 +146,7 @@ def extract_article(
         raise ExtractionError("the page has no article text")
 
     _to_html_vocabulary(body)
-    blocks = tree_blocks(body, base_url=url, direction=direction, lang=lang)
+    blocks = tree_blocks(body, base_url=base_url, direction=direction, lang=lang)
     blocks = [_restore_kind(block, captions, preformatted) for block in blocks]
     if use_filter:
         blocks = filter_boilerplate(blocks)
@@ -182,6 +195,9 @@ def _looks_like_html(html: str) -> bool:
 
 
 def _parse_page(html: str) -> lxml.html.HtmlElement:
+    # Control characters are never article text, and lxml refuses them in the XML tree
+    # trafilatura builds (it then silently discards the whole page).
+    html = _CONTROLS.sub("", html)
     parser = lxml.html.HTMLParser(
         encoding="utf-8",
         no_network=True,
@@ -202,9 +218,7 @@ def _parse_page(html: str) -> lxml.html.HtmlElement:
 
 
 def _texts_of(tree: etree._Element, tag: str) -> frozenset[str]:
-    return frozenset(
-        " ".join(element.text_content().split()) for element in tree.iter(tag) if len(element) < 50
-    )
+    return frozenset(" ".join(element.text_content().split()) for element in tree.iter(tag))
 
 
 def _drop_title_heading(blocks: list[Block], title: str | None) -> list[Block]:

@@ -128,7 +128,10 @@ def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
         return None
     latest = now + RETRY_AFTER_CAP
     if text.isascii() and text.isdigit():
-        seconds = min(int(text), int(RETRY_AFTER_CAP.total_seconds()))
+        digits = text.lstrip("0") or "0"
+        # A long number is past the cap anyway (and int() refuses over 4300 digits).
+        seconds = int(digits) if len(digits) <= 12 else int(RETRY_AFTER_CAP.total_seconds())
+        seconds = min(seconds, int(RETRY_AFTER_CAP.total_seconds()))
         return (now + timedelta(seconds=seconds)).astimezone(UTC)
     try:
         when = parsedate_to_datetime(text)

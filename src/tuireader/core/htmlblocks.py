@@ -350,11 +350,10 @@ class BlockBuilder:
                 self._buffer.append(Inline("\n"))
 
     def _join(self, joiner: str) -> None:
-        if not self._buffer or self._ends_in_space():
-            return
         if joiner == "\n":
             self._trim_trailing_spaces()
-        self._buffer.append(Inline(joiner))
+        if self._buffer and not self._ends_in_space():
+            self._buffer.append(Inline(joiner))
 
     def _trim_trailing_spaces(self) -> None:
         while self._buffer:

@@ -103,7 +103,7 @@ class Feed:
     """A subscribed feed as stored."""
 
     id: int
-    url: str
+    url: str  # where it is fetched now (after permanent redirects)
     title: str
     section: str | None
     direction: Direction
@@ -115,6 +115,7 @@ class Feed:
     next_fetch: datetime | None
     gone: bool
     failures: int
+    config_url: str = ""  # as written in the configuration
 
 
 @dataclass(frozen=True, slots=True)

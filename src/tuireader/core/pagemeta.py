@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time
 
 from lxml import etree
 
+from tuireader.core.document import safe_url
 from tuireader.core.models import Direction
 from tuireader.text.sanitize import sanitize_text
 
@@ -24,6 +25,7 @@ _DATE_METAS = etree.XPath(
 )
 _JSON_LD = etree.XPath("//script[@type='application/ld+json']/text()")
 _TIME_PUBDATE = etree.XPath("//time[@pubdate or @itemprop='datePublished']/@datetime")
+_BASE_HREF = etree.XPath("//head/base/@href")
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -90,6 +92,15 @@ def page_direction(tree: etree._Element) -> tuple[Direction, str | None]:
         if re.fullmatch(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,4}", code):
             lang = code
     return direction, lang
+
+
+def page_base_url(tree: etree._Element, url: str) -> str:
+    """The URL relative links resolve against: the page's <base href> if usable, else ``url``."""
+    for href in _strings(_BASE_HREF(tree)):
+        base = safe_url(href, url)
+        if base is not None and base.lower().startswith(("http://", "https://")):
+            return base
+    return url
 
 
 def _json_ld_dates(tree: etree._Element) -> Iterator[str]:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from tuireader.core.config import Config
 from tuireader.core.fetch import Fetcher, FetchSettings, backoff_delay
-from tuireader.core.models import Feed, FetchOutcome, FetchRequest, FetchResult
+from tuireader.core.fulltext import FullTextResult, fetch_full_texts, wants_full_text
+from tuireader.core.models import Article, Feed, FetchOutcome, FetchRequest, FetchResult
 from tuireader.core.parse import FeedParseError, parse_feed
 from tuireader.core.store import Store, StoreResult, utcnow
 
@@ -39,6 +40,7 @@ class RefreshReport:
     """The outcome of a refresh of several feeds."""
 
     feeds: list[FeedReport] = field(default_factory=list)
+    full_texts: int = 0  # full articles fetched and extracted
 
     @property
     def failed(self) -> list[FeedReport]:
@@ -100,7 +102,9 @@ async def refresh(
     try:
         await asyncio.to_thread(store.sync_feeds, config.feeds)
         now = utcnow()
-        feeds = feeds_to_refresh(await asyncio.to_thread(store.feeds), now, scheduled=scheduled)
+        configured = {f.url for f in config.feeds}
+        stored = [f for f in await asyncio.to_thread(store.feeds) if f.config_url in configured]
+        feeds = feeds_to_refresh(stored, now, scheduled=scheduled)
         if feed_ids is not None:
             feeds = [f for f in feeds if f.id in feed_ids]
         return await _refresh_feeds(store, config, feeds, on_progress)
@@ -124,7 +128,23 @@ async def _refresh_feeds(
             report.feeds.append(outcome)
             if on_progress is not None:
                 on_progress(len(report.feeds), len(feeds), outcome)
+        wanted = await asyncio.to_thread(_wanting_full_text, store, feeds, report)
+        if wanted:
+            results = await fetch_full_texts(fetcher, store, wanted)
+            report.full_texts = sum(r.document is not None for r in results)
     return report
+
+
+def _wanting_full_text(store: Store, feeds: list[Feed], report: RefreshReport) -> list[Article]:
+    """New articles whose feed settings say their page should be fetched."""
+    modes = {feed.id: feed.full_text for feed in feeds}
+    wanted = []
+    for feed_report in report.feeds:
+        for article_id in feed_report.new_ids:
+            article = store.article(article_id)
+            if article is not None and wants_full_text(article, modes[feed_report.feed_id]):
+                wanted.append(article)
+    return wanted
 
 
 def _apply(store: Store, feed: Feed, result: FetchResult, interval: timedelta) -> FeedReport:
@@ -165,3 +185,17 @@ def _apply(store: Store, feed: Feed, result: FetchResult, interval: timedelta) -
             store.record_fetch(feed.id, status=result.status, error=result.error,
                                next_fetch=failed_next, failed=True)
     return report
+
+
+async def fetch_full_text_now(database: Path, config: Config, article_id: int) -> FullTextResult:
+    """Fetch, extract and store one article's page on demand (whatever its feed's setting)."""
+    store = await asyncio.to_thread(Store, database)
+    try:
+        article = await asyncio.to_thread(store.article, article_id)
+        if article is None:
+            return FullTextResult(article_id, None, f"there is no article {article_id}")
+        async with Fetcher(fetch_settings(config)) as fetcher:
+            [result] = await fetch_full_texts(fetcher, store, [article])
+        return result
+    finally:
+        store.close()

@@ -100,7 +100,8 @@ def _content_hash(entry: ParsedEntry) -> str:
 
 _FEED_COLUMNS = (
     "id, url, COALESCE(NULLIF(title_override, ''), NULLIF(title, ''), url), section, direction,"
-    " full_text, etag, last_modified, last_status, last_error, next_fetch, gone, failures"
+    " full_text, etag, last_modified, last_status, last_error, next_fetch, gone, failures,"
+    " config_url"
 )
 _ROW_COLUMNS = (
     "a.id, a.feed_id, COALESCE(NULLIF(f.title_override, ''), NULLIF(f.title, ''), f.url), a.title, a.link,"
@@ -158,13 +159,15 @@ class Store:
 
     # --- feeds ---------------------------------------------------------------------------------
 
-    def sync_feeds(self, feeds: Sequence[FeedConfig]) -> None:
-        """Make the stored subscriptions match the configuration, keeping state of those kept."""
+    def sync_feeds(self, feeds: Sequence[FeedConfig], *, prune: bool = False) -> None:
+        """Add and update the configured feeds. Feeds missing from the configuration keep
+        their articles (a config file emptied by mistake must not delete starred articles)
+        unless ``prune`` is set; `feeds remove` deletes one on purpose."""
         with self.transaction() as db:
             wanted = {f.url: f for f in feeds}
             stored = dict(db.execute("SELECT config_url, id FROM feeds").fetchall())
             for url, feed_id in stored.items():
-                if url not in wanted:
+                if prune and url not in wanted:
                     db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
             for feed in feeds:
                 db.execute(
@@ -182,6 +185,12 @@ class Store:
                     ),
                 )
 
+    def delete_feed(self, config_url: str) -> bool:
+        """Delete a feed and its articles; return whether it was there."""
+        with self.transaction() as db:
+            cursor = db.execute("DELETE FROM feeds WHERE config_url = ?", (config_url,))
+            return cursor.rowcount > 0
+
     def feeds(self) -> list[Feed]:
         rows = self._db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY id").fetchall()
         return [self._feed(row) for row in rows]
@@ -194,7 +203,7 @@ class Store:
     @staticmethod
     def _feed(row: Sequence[object]) -> Feed:
         (fid, url, title, section, direction, full_text, etag, modified, status, error) = row[:10]
-        next_fetch, gone, failures = row[10:]
+        next_fetch, gone, failures, config_url = row[10:]
         return Feed(
             id=int(str(fid)),
             url=str(url),
@@ -209,6 +218,7 @@ class Store:
             next_fetch=_moment(None if next_fetch is None else str(next_fetch)),
             gone=bool(gone),
             failures=int(str(failures)),
+            config_url=str(config_url),
         )
 
     def record_fetch(

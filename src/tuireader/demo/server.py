@@ -49,6 +49,17 @@ def render(text: str, base: str, now: datetime) -> str:
     return _PLACEHOLDER.sub(fill, text)
 
 
+# A fixed port keeps the demo's feed URLs, and so its read state, the same from run to run.
+PREFERRED_PORT = 47823
+
+
+def _bind(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    try:
+        return ThreadingHTTPServer(("127.0.0.1", PREFERRED_PORT), handler)
+    except OSError:
+        return ThreadingHTTPServer(("127.0.0.1", 0), handler)
+
+
 class DemoSite:
     """The demo site on a free loopback port, in a background thread. A context manager."""
 
@@ -65,7 +76,7 @@ class DemoSite:
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _bind(Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

@@ -153,16 +153,14 @@ class ParagraphLayout:
         Consecutive ranges are separated by the dropped space, or by nothing after a hard
         split; characters removed by shaping belong to the line they were in.
         """
-        ranges = self.ranges(width)
         source_map = self._source_map
-        out = []
-        start = 0
-        for display_start, display_end in ranges:
-            if out:
-                start = out[-1][1] + (display_start - out_display_end)
+        out: list[tuple[int, int]] = []
+        previous_end = 0  # in the display text
+        for display_start, display_end in self.ranges(width):
+            start = out[-1][1] + display_start - previous_end if out else 0
             end = display_end if source_map is None else source_map[display_end]
             out.append((start, end))
-            out_display_end = display_end
+            previous_end = display_end
         return out
 
     def logical_lines(self, width: int) -> list[str]:
@@ -187,7 +185,12 @@ class ParagraphLayout:
     def _pad(self, line: str, width: int) -> tuple[str, str]:
         """The padded line and the padding alone."""
         padding = " " * max(width - cell_len(line), 0)
-        return (padding + line if self.direction == "rtl" else line + padding), padding
+        while True:
+            padded = padding + line if self.direction == "rtl" else line + padding
+            # Rich counts a space after a ZWJ as joined (zero cells): measure the result.
+            if not padding or cell_len(padded) >= width:
+                return padded, padding
+            padding += " "
 
     def lines(self, width: int, *, align: bool = True) -> list[VisualLine]:
         """Styled visual lines; with ``align``, padded to ``width`` cells by direction."""

@@ -31,8 +31,9 @@ base_dirs = st.sampled_from(["auto", "ltr", "rtl"])
 
 
 def fits(line: str, width: int) -> bool:
-    """A line fits, or holds one cluster that is wider than ``width`` by itself."""
-    return cell_len(line) <= width or len(CLUSTER.findall(line)) == 1
+    """A line fits, or holds one visible cluster that is wider than ``width`` by itself."""
+    visible = [cluster for cluster in CLUSTER.findall(line) if cell_len(cluster)]
+    return cell_len(line) <= width or len(visible) == 1
 
 
 def no_controls(line: str) -> bool:

@@ -27,8 +27,14 @@ _XML_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9
 _DEFAULT_CHARSETS = frozenset({"iso8859-1", "ascii", "cp1252"})
 _WEB_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252"}
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
-_ARABIC_WORD = re.compile("[\u0600-\u06ff]{2,}")
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_LETTER_WORD = re.compile("[\u0600-\u06ffA-Za-z\u00c0-\u00ff]{2,}")
 _MIN_ARABIC_LETTERS = 4
+_LATIN_ACCENTED = re.compile("[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
+_LATIN_ACCENTED_RUN = re.compile(
+    "[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]{2,}"
+)
+_LATIN_RUN_SHARE = 0.3
 _ARABIC_WORD_SHARE = 0.9
 
 
@@ -85,9 +91,10 @@ def decode_body(body: bytes, content_type: str | None) -> DecodedBody | None:
 
 
 def _detect(body: bytes, declared: list[str]) -> DecodedBody | None:
-    arabic = _as_arabic_windows_1256(body)
-    if arabic is not None:
-        return DecodedBody(arabic, "cp1256", _mismatch_note(declared, "cp1256"))
+    for guess, name in ((_as_arabic_windows_1256, "cp1256"), (_as_latin_windows_1252, "cp1252")):
+        text = guess(body)
+        if text is not None:
+            return DecodedBody(text, name, _mismatch_note(declared, name))
     best = charset_normalizer.from_bytes(body).best()
     if best is None:
         return None
@@ -120,16 +127,37 @@ def _as_arabic_windows_1256(body: bytes) -> str | None:
     """The text when ``body`` reads as Arabic words in windows-1256, else None.
 
     charset-normalizer needs a few hundred letters to tell windows-1256 apart; a short feed
-    with a handful of Arabic titles is detected here instead. Latin text read as
-    windows-1256 gives Arabic letters only one by one inside Latin words, so words of two or
-    more Arabic letters must make up nearly all of the Arabic letters seen.
+    with a handful of Arabic titles is recognised here instead. Arabic read in windows-1256
+    gives words of Arabic letters only. Latin text gives Arabic letters one by one inside
+    Latin words; Cyrillic, Greek or Hebrew give words that mix Arabic and accented Latin
+    letters (windows-1256 keeps French letters where those scripts have theirs).
     """
     text = body.decode("cp1256", errors="replace")
     arabic = len(_ARABIC_LETTER.findall(text))
     if arabic < _MIN_ARABIC_LETTERS:
         return None
-    in_words = sum(len(word) for word in _ARABIC_WORD.findall(text))
-    return text if in_words >= _ARABIC_WORD_SHARE * arabic else None
+    pure = sum(
+        len(word)
+        for word in _LETTER_WORD.findall(text)
+        if not _LATIN_ACCENTED.search(word) and not _ASCII_LETTER.search(word)
+    )
+    return text if pure >= _ARABIC_WORD_SHARE * arabic else None
+
+
+def _as_latin_windows_1252(body: bytes) -> str | None:
+    """The text when ``body`` reads as a Latin-script language in windows-1252, else None.
+
+    Accented letters in French, Spanish or German stand mostly alone inside ASCII words
+    ("déjà"); Cyrillic, Greek or Hebrew bytes read as windows-1252 give runs of them.
+    """
+    text = _try_decode(body, "cp1252")
+    if text is None:
+        return None
+    accented = len(_LATIN_ACCENTED.findall(text))
+    if accented == 0:
+        return None
+    in_runs = sum(len(run) for run in _LATIN_ACCENTED_RUN.findall(text))
+    return text if in_runs <= _LATIN_RUN_SHARE * accented else None
 
 
 def _codec_name(label: str | None) -> str | None:
