@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from tuireader.core.models import ArticleRow, Direction, FullText
 from tuireader.core.opml import OPMLError, read_opml, write_opml
 from tuireader.core.paths import Paths, resolve_paths
 from tuireader.core.reading import ArticleLayout
+from tuireader.core.search import search
 from tuireader.core.refresh import FeedReport, RefreshReport, fetch_full_text_now, refresh
 from tuireader.core.sections import section_key
 from tuireader.core.store import ArticleQuery, Store, StoreError
@@ -116,13 +118,16 @@ def main(
     shape: str | None,
 ) -> None:
     """tuireader: read news feeds in the terminal, right-to-left languages included."""
+    # Libraries log warnings (trafilatura on pages it rejects); errors are reported in words by
+    # tuireader itself, and a stray log line would scribble over the full-screen reader.
+    logging.getLogger().addHandler(logging.NullHandler())
     ctx.obj = Context(resolve_paths(config_path, data_dir), bidi_flag=bidi, shape_flag=shape)
     if demo:
         ctx.exit(run_demo(ctx.obj, data_dir))
     if ctx.invoked_subcommand is None:
         config = ctx.obj.config()
         if sys.stdout.isatty():
-            ctx.exit(run_reader(ctx.obj, config, ctx.obj.paths.database))
+            ctx.exit(run_reader(ctx.obj, config, ctx.obj.paths.database, ctx.obj.paths.config_file))
         with ctx.obj.store() as store:
             print_overview(store)
 
@@ -146,13 +151,21 @@ def run_demo(context: Context, data_dir: Path | None) -> int:
     return EXIT_OK
 
 
-def run_reader(context: Context, config: Config, database: Path) -> int:
+def run_reader(
+    context: Context, config: Config, database: Path, config_file: Path | None = None
+) -> int:
     """Run the full-screen reader; in app mode the terminal is in explicit bidi mode meanwhile."""
     from tuireader.tui.app import AppSettings, TuiReader
 
     modes = context.modes(config)
-    settings = AppSettings(database=database, config=config, bidi=modes.bidi, shape=modes.shape,
-                           language=config.ui.language)
+    settings = AppSettings(
+        database=database,
+        config=config,
+        config_file=config_file,
+        bidi=modes.bidi,
+        shape=modes.shape,
+        language=config.ui.language,
+    )
     try:
         app = TuiReader(settings)
     except StoreError as exc:
@@ -485,3 +498,27 @@ def fetch_full_command(context: Context, article_id: int) -> None:
         fail(f"article {article_id}: {result.error}", EXIT_FEEDS_FAILED)
     paragraphs = len(result.document.blocks)
     say(f"article {article_id}: full text stored ({paragraphs} blocks)")
+
+
+# --- search and related ------------------------------------------------------------------------
+
+
+@main.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--section", help="Only this section.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def search_command(
+    context: Context, query: tuple[str, ...], section: str | None, limit: int, as_json: bool
+) -> None:
+    """Find articles; Arabic spelling variants, harakat and prefixes match (مغرب finds المغرب)."""
+    with context.store() as store:
+        rows = search(
+            store,
+            " ".join(query),
+            section_key=section_key(section) if section else None,
+            limit=limit,
+            prefix=False,
+        )
+    print_rows(rows, as_json)

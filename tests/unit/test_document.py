@@ -108,6 +108,7 @@ def test_json_is_versioned_compact_and_stable() -> None:
         '{"v": 1, "blocks": [{"k": "list_item", "lv": "1"}]}',
         '{"v": 1, "blocks": [{"k": "list_item", "lv": true}]}',
         '{"v": 1, "blocks": [{"k": "list_item", "n": 1.5}]}',
+        '{"v": 1, "blocks": [{"k": "paragraph", "lang": "ar\\u001b[31m"}]}',
         '{"v": 1, "blocks": [], "title": 7}',
         '{"v": 1, "blocks": [], "published": "yesterday"}',
         '{"v": 1, "blocks": [], "published": "2026-11-27T09:45:00"}',

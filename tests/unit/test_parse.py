@@ -112,6 +112,31 @@ def test_rss091_with_netscape_doctype_and_html_entities() -> None:
     assert feed.entries[0].summary == "A new café & bakery."
 
 
+def test_rss090() -> None:
+    body = (
+        b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        b' xmlns="http://my.netscape.com/rdf/simple/0.9/"><channel><title>Ninety</title>'
+        b"<link>https://ninety.example.com/</link><description>d</description></channel>"
+        b"<item><title>First</title><link>https://ninety.example.com/1</link></item>"
+        b"</rdf:RDF>"
+    )
+    feed = parse_feed(body, url=URL, now=NOW)
+    assert (feed.title, feed.link) == ("Ninety", "https://ninety.example.com/")
+    assert [(e.title, e.link) for e in feed.entries] == [("First", "https://ninety.example.com/1")]
+
+
+def test_media_rss_group_gives_the_image() -> None:
+    body = (
+        b'<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>M</title>'
+        b"<item><title>Video</title><media:group>"
+        b'<media:content url="https://m.example.com/v.mp4" type="video/mp4"/>'
+        b'<media:content url="https://m.example.com/p.jpg" type="image/jpeg"/>'
+        b"</media:group></item></channel></rss>"
+    )
+    (entry,) = parse_feed(body, url=URL, now=NOW).entries
+    assert entry.image == "https://m.example.com/p.jpg"
+
+
 def test_atom10_with_xml_lang_and_xml_base() -> None:
     feed = parse("atom10.xml")
     assert feed.title == "مدونة المثال"  # type="html" title reduced to text
@@ -308,7 +333,7 @@ def test_html_page_without_feed_link() -> None:
     assert caught.value.alternate is None
 
 
-@pytest.mark.parametrize("body", [b"", b"   \r\n\t  "])
+@pytest.mark.parametrize("body", [b"", b"   \r\n\t  ", b"\xef\xbb\xbf \n", "\n".encode("utf-16")])
 def test_empty_response(body: bytes) -> None:
     with pytest.raises(FeedParseError, match=r"^empty response$"):
         parse_feed(body, url=URL)
@@ -337,6 +362,30 @@ def test_unusable_bodies_say_why(body: bytes, message: str) -> None:
     with pytest.raises(FeedParseError) as caught:
         parse_feed(body, url=URL)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            b'<rss version="2.0"><channel><item><title>t</title></item>'
+            + b"<a>" * 50_000
+            + b"</a>" * 50_000
+            + b"</channel></rss>",
+            "not a usable feed: the XML is nested more than 256 levels deep",
+        ),
+        (
+            b'<rss version="2.0"><channel><item><title>' + b"x" * 10_500_000 + b"</title>",
+            "not a usable feed: the XML is too large to read safely (a text of over 10 MB)",
+        ),
+    ],
+)
+def test_absurd_documents_are_refused_quickly(body: bytes, message: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(FeedParseError) as caught:
+        parse_feed(body, url=URL)
+    assert str(caught.value) == message
+    assert time.perf_counter() - started < 2.0
 
 
 def test_xml_error_message_names_the_line() -> None:

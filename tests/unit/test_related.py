@@ -23,10 +23,10 @@ T0 = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
 
 
 def doc(
-    id: int, title: str, text: str, section: str, source: str, hours: float = 0.0
+    article_id: int, title: str, text: str, section: str, source: str, hours: float = 0.0
 ) -> RelatedDoc:
     return RelatedDoc(
-        id=id,
+        id=article_id,
         title=title,
         text=text,
         section=section,

@@ -82,9 +82,7 @@ _FOLDS: tuple[tuple[str, str], ...] = (
 )
 # Characters that casefold leaves alone: ASCII but A-Z, Latin-1 punctuation but µ, Hebrew,
 # Arabic, general punctuation. Casefolding costs more than this check on Arabic text.
-_CASELESS = re.compile(
-    "[\\x00-\\x40\\x5b-\\xb4\\xb6-\\xbf\\u0590-\\u08ff\\u2000-\\u206f]*"
-)
+_CASELESS = re.compile("[\\x00-\\x40\\x5b-\\xb4\\xb6-\\xbf\\u0590-\\u08ff\\u2000-\\u206f]*")
 
 
 def normalize(text: str) -> str:

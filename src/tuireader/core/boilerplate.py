@@ -135,7 +135,7 @@ def filter_boilerplate(blocks: Sequence[Block]) -> list[Block]:
     kept: list[Block] = []
     after_label = False
     for block in blocks:
-        label = label_of(block.text) if block.kind is not BlockKind.IMAGE else None
+        label = label_of(block.text)  # an image whose alt text is "إعلان" is an ad too
         if label is not None:
             if label in CUT_LABELS and _has_prose(kept):
                 break

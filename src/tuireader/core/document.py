@@ -8,6 +8,7 @@ in it has been sanitized; a ``"\\n"`` inside a block is a hard line break.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,8 @@ JSON_VERSION = 1
 CELL_SEPARATOR = " │ "
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _MAX_URL_LENGTH = 4096
+#: The shape of a BCP 47 language tag, as far as a block's ``lang`` needs it.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,4}")
 
 
 class BlockKind(StrEnum):
@@ -245,9 +248,16 @@ def _block_from_dict(raw: object) -> Block:
         ordered=_flag(raw, "ol"),
         number=number,
         direction=direction,
-        lang=_optional_str(raw, "lang"),
+        lang=_language_tag(raw),
         src=src,
     )
+
+
+def _language_tag(raw: dict[str, Any]) -> str | None:
+    lang = _optional_str(raw, "lang")
+    if lang is not None and not LANGUAGE_TAG.fullmatch(lang):
+        raise ValueError("a stored language tag is malformed")
+    return lang
 
 
 def _flag(raw: dict[str, Any], key: str) -> bool:

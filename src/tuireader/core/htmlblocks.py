@@ -16,6 +16,7 @@ from lxml import etree
 
 from tuireader.core.document import (
     CELL_SEPARATOR,
+    LANGUAGE_TAG,
     Block,
     BlockKind,
     Inline,
@@ -50,7 +51,6 @@ _ITALIC: Final = frozenset({"i", "em", "cite", "dfn", "var"})
 _CODE: Final = frozenset({"code", "kbd", "samp", "tt"})
 _HEADINGS: Final = {f"h{n}": n for n in range(1, 7)}
 _DIRECTIONS: Final = {"rtl": Direction.RTL, "ltr": Direction.LTR, "auto": Direction.AUTO}
-_LANG: Final = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,4}")
 _SPACES: Final = re.compile(r"[ \n\f\r\t]+")
 _IMAGE_SOURCES: Final = ("src", "data-src", "data-lazy-src", "data-original")
 
@@ -300,7 +300,7 @@ class BlockBuilder:
         if direction is not None:
             frame.direction = direction
         lang = attrib.get("lang", "").strip()
-        if _LANG.fullmatch(lang):
+        if LANGUAGE_TAG.fullmatch(lang):
             frame.lang = lang
 
     def _set_inline_style(self, tag: str, attrib: Mapping[str, str], frame: _Frame) -> None:

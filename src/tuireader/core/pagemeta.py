@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 
 from lxml import etree
 
-from tuireader.core.document import safe_url
+from tuireader.core.document import LANGUAGE_TAG, safe_url
 from tuireader.core.models import Direction
 from tuireader.text.sanitize import sanitize_text
 
@@ -89,7 +89,7 @@ def page_direction(tree: etree._Element) -> tuple[Direction, str | None]:
         if value in ("rtl", "ltr"):
             direction = Direction(value)
         code = str(element.get("lang", "")).strip()
-        if re.fullmatch(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,4}", code):
+        if LANGUAGE_TAG.fullmatch(code):
             lang = code
     return direction, lang
 

@@ -3,23 +3,26 @@
 The store fetches candidates (the articles matching the target's ``strongest_terms`` in the
 FTS5 index, best bm25 first, a couple of hundred); ``rank_related`` re-ranks them:
 
-- topical score = cosine of tf·idf term vectors (title terms counted three times, sublinear
-  tf) + ``ENTITY_WEIGHT`` × overlap of named entities. A candidate below ``MIN_TOPICAL`` is
-  not related, whatever its section or date;
+- topical score = cosine of tf·idf term vectors (title terms counted ``TITLE_WEIGHT`` times,
+  sublinear tf) + ``ENTITY_WEIGHT`` × the share of the target's names (``entities``, found in
+  its title and lede) that the candidate mentions. A candidate below ``MIN_TOPICAL`` is not
+  related, whatever its section or date;
 - the topical score is then scaled up by context: same section, shared categories, and how
   close the two dates are;
-- ``same_story``: similarity ≥ ``SAME_STORY_SIMILARITY``, or a lower similarity with at least
-  two shared entities. Same-story entries (other coverage, follow-ups) come first;
+- ``same_story``: similarity ≥ ``SAME_STORY_SIMILARITY``, or similarity ≥
+  ``SAME_STORY_MIN_SIMILARITY`` with two of the target's names mentioned. Same-story entries
+  (other coverage, follow-ups) come first, each its own entry;
 - near-duplicates (title cosine ≥ ``NEAR_DUP_TITLE`` and whole-text cosine ≥
-  ``NEAR_DUP_TEXT``; the same report reprinted) are one entry: the best ranked is the entry,
+  ``NEAR_DUP_TEXT``: the same report reprinted) are one entry: the best ranked is the entry,
   the others are listed in ``also``, best first. This holds among candidates and for reprints
-  of the target itself, which become one entry whose ``also`` lists the other reprints. The
-  source is not compared: a feed that republishes its own report is grouped as well.
+  of the target itself, which become one entry (usually the first) whose ``also`` lists the
+  other reprints. The source is not compared: a feed that republishes its own report is
+  grouped as well.
 
 The idf comes from the whole index when ``df`` and ``n_docs`` are given, else from the pool
-(target + candidates). Only the first ``TEXT_LIMIT`` characters of a text are read: news puts
-the story first, and it keeps the ranking fast. Ties are broken by id, so the same data gives
-the same list, in whatever order the candidates come.
+(target + candidates). Only the first ``TEXT_LIMIT`` characters of a text (or 300 stored
+terms) are read: news puts the story first, and it keeps the ranking fast. Ties are broken
+by id, so the same data gives the same list, in whatever order the candidates come.
 """
 
 from __future__ import annotations
@@ -35,8 +38,8 @@ from functools import lru_cache
 from tuireader.core.arabic import normalize
 from tuireader.core.terms import (
     index_terms,
-    index_terms_normalized,
     is_stopword,
+    stem,
     tokenize,
     tokenize_normalized,
 )
@@ -103,7 +106,9 @@ class RelatedResult:
 
 _LATIN_UPPER = "A-ZÀ-ÖØ-Þ"
 _LATIN_NAME = rf"[{_LATIN_UPPER}][\w'’.-]*[\w]|[{_LATIN_UPPER}]"
-_LATIN_SEQUENCE = re.compile(rf"(?<![\w'’])(?:{_LATIN_NAME})(?:[ \t]+(?:{_LATIN_NAME}))*")
+# Starts with the capital (fast to find); a match inside a word (iPhone) is skipped in code.
+_LATIN_SEQUENCE = re.compile(rf"(?:{_LATIN_NAME})(?:[ \t]+(?:{_LATIN_NAME}))*")
+_LATIN_CAPITAL = re.compile(f"[{_LATIN_UPPER}]")
 # What may stand just before a word that opens a sentence (searched in a short window).
 _SENTENCE_END = re.compile(r"(?:^|[.!?؟:\n\"“”«»—-])\s*$")
 _QUOTED = re.compile(r"«([^«»\n]{1,60})»|“([^“”\n]{1,60})”|\"([^\"\n]{1,60})\"|\(([^()\n]{1,60})\)")
@@ -122,39 +127,35 @@ _PLACE_ORG = (
 )
 _PERSON_TRIGGERS = frozenset(normalize(_PERSON_TITLES).split())
 _PLACE_TRIGGERS = frozenset(normalize(_PLACE_ORG).split())
-_TRIGGER = re.compile(
-    r"(?<![^\W_])(?:"
-    + "|".join(sorted(_PERSON_TRIGGERS | _PLACE_TRIGGERS, key=len, reverse=True))
-    + r")(?![^\W_])"
-)
-_TRIGGER_WINDOW = 80
+_TRIGGERS = _PERSON_TRIGGERS | _PLACE_TRIGGERS
 _NAME_LINKS = frozenset(normalize("عبد أبو ابو بن ابن بنت أم").split())
 # Capitalized in English and French, but not names.
-_NOT_NAMES = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december lundi mardi mercredi jeudi "
-    "vendredi samedi dimanche janvier fevrier mars avril mai juin juillet aout septembre "
-    "octobre novembre decembre".split()
+_NOT_NAME_WORDS = (
+    "monday tuesday wednesday thursday friday saturday sunday january february march "
+    "april may june july august september october november december lundi mardi "
+    "mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai juin "
+    "juillet aout septembre octobre novembre decembre"
 )
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 
 
-def _span_entities(span: str, *, last_alone: bool = True, normalized: bool = False) -> list[str]:
-    """The entity keys of a name: its index terms joined, and (for a name of several words)
-    its last term alone, the way a family name is used on its own."""
-    keys = index_terms_normalized(span) if normalized else index_terms(span)
-    if not keys:
-        return []
-    found = [" ".join(keys)]
-    if len(keys) > 1 and last_alone:
-        found.append(keys[-1])
-    return found
+# A name: its index terms, and whether its last term alone also names it (a family name).
+_Name = tuple[tuple[str, ...], bool]
 
 
-def _latin_entities(text: str) -> list[str]:
-    found: list[str] = []
+def _name(terms: list[str], *, last_alone: bool = True) -> list[_Name]:
+    return [(tuple(terms), last_alone and len(terms) > 1)] if terms else []
+
+
+def _latin_names(text: str) -> list[_Name]:
+    found: list[_Name] = []
+    if not _LATIN_CAPITAL.search(text):
+        return found
     for match in _LATIN_SEQUENCE.finditer(text):
-        words = match.group().split()
         start = match.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_'’"):
+            continue
+        words = match.group().split()
         at_sentence_start = start == 0 or bool(_SENTENCE_END.search(text, max(0, start - 8), start))
         # A capital at the start of a sentence says nothing; a stopword in front ("The UN")
         # is not part of the name.
@@ -165,8 +166,7 @@ def _latin_entities(text: str) -> list[str]:
                 words.pop(0)
         while words and normalize(words[-1]) in _NOT_NAMES:
             words.pop()
-        if words:
-            found.extend(_span_entities(" ".join(words)))
+        found.extend(_name(index_terms(" ".join(words))))
     return found
 
 
@@ -176,7 +176,7 @@ def _arabic_name_after(words: list[str], person: bool) -> list[str]:
     parts = 0
     skipped = 0
     for word in words:
-        if word in _PERSON_TRIGGERS or word in _PLACE_TRIGGERS or is_stopword(word):
+        if word in _TRIGGERS or is_stopword(word):
             break
         joined = bool(name) and name[-1] in _NAME_LINKS  # عبد الله، ابو بكر، بن سلمان
         if word.startswith("ال") and person and not joined:
@@ -195,20 +195,30 @@ def _arabic_name_after(words: list[str], person: bool) -> list[str]:
     return name
 
 
-def _arabic_entities(normalized: str) -> list[str]:
-    found: list[str] = []
-    for match in _TRIGGER.finditer(normalized):
-        window = normalized[match.end() : match.end() + _TRIGGER_WINDOW]
-        clause = _CLAUSE_END.split(window, maxsplit=1)[0]
-        name = _arabic_name_after(
-            tokenize_normalized(clause), match.group() in _PERSON_TRIGGERS
-        )
-        if name:
+def _arabic_names(normalized: str) -> list[_Name]:
+    found: list[_Name] = []
+    for clause in _CLAUSE_END.split(normalized):
+        if _TRIGGERS.isdisjoint(clause.split()):
+            continue  # most clauses: checked without leaving C
+        words = tokenize_normalized(clause)
+        for at, word in enumerate(words):
+            if word not in _TRIGGERS:
+                continue
+            name = _arabic_name_after(words[at + 1 : at + 9], word in _PERSON_TRIGGERS)
             # the last word of عبد الله or محمد بن سلمان is not a name on its own
             last_alone = len(name) > 1 and name[-2] not in _NAME_LINKS
-            found.extend(
-                _span_entities(" ".join(name), last_alone=last_alone, normalized=True)
-            )
+            terms = [stem(w) for w in name if not is_stopword(w)]
+            found.extend(_name(terms, last_alone=last_alone))
+    return found
+
+
+def _names(text: str, normalized: str) -> list[_Name]:
+    found = _latin_names(text)
+    found.extend(_arabic_names(normalized))
+    for match in _QUOTED.finditer(text):
+        span = next(group for group in match.groups() if group is not None)
+        if len(tokenize(span)) <= 4:
+            found.extend(_name(index_terms(span)))
     return found
 
 
@@ -223,17 +233,30 @@ def entities(text: str) -> set[str]:
     Limits: Arabic names without such a cue are missed, Latin titles in Title Case give
     false entities, and the same name in two scripts gives two keys.
     """
-    return _entities(text, normalize(text))
+    keys: set[str] = set()
+    for terms, last_alone in _names(text, normalize(text)):
+        keys.add(" ".join(terms))
+        if last_alone:
+            keys.add(terms[-1])
+    return keys
 
 
-def _entities(text: str, normalized: str) -> set[str]:
-    found = _latin_entities(text)
-    found.extend(_arabic_entities(normalized))
-    for match in _QUOTED.finditer(text):
-        span = next(group for group in match.groups() if group is not None)
-        if len(tokenize(span)) <= 4:
-            found.extend(_span_entities(span))
-    return set(found)
+@lru_cache(maxsize=256)
+def _target_names(title: str, text: str) -> tuple[_Name, ...]:
+    """The distinct names of an article's title and lede."""
+    head = title + "\n" + text[:ENTITY_TEXT_LIMIT]
+    return tuple(sorted(set(_names(head, normalize(head)))))
+
+
+def _mentioned(names: tuple[_Name, ...], terms: Mapping[str, float]) -> int:
+    """How many of ``names`` an article with these terms mentions (all the name's terms, or
+    its family name alone). Candidates are matched on their terms, which is cheaper than
+    finding their own names and also catches names written without a cue."""
+    return sum(
+        1
+        for name_terms, last_alone in names
+        if (last_alone and name_terms[-1] in terms) or all(t in terms for t in name_terms)
+    )
 
 
 # --- term vectors --------------------------------------------------------------------------
@@ -243,7 +266,6 @@ def _entities(text: str, normalized: str) -> set[str]:
 class _Features:
     counts: Mapping[str, float]  # sublinear tf, title weighted
     title_counts: Mapping[str, float]
-    entities: frozenset[str]
 
 
 _SUBLINEAR = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
@@ -256,25 +278,15 @@ def _sublinear(counts: Counter[str]) -> dict[str, float]:
 
 @lru_cache(maxsize=4096)
 def _features(title: str, text: str, title_terms: str | None, text_terms: str | None) -> _Features:
-    normalized_title = normalize(title)
-    normalized_text = normalize(text) if text_terms is None else ""
     if title_terms is None:
-        title_terms = " ".join(index_terms_normalized(normalized_title))
+        title_terms = " ".join(index_terms(title))
     if text_terms is None:
-        text_terms = " ".join(index_terms_normalized(normalized_text))
+        text_terms = " ".join(index_terms(text))
     in_title = Counter(title_terms.split())
     combined = Counter(text_terms.split()[:_TEXT_TERMS_LIMIT])
     for term, n in in_title.items():
         combined[term] += TITLE_WEIGHT * n
-    head = text[:ENTITY_TEXT_LIMIT]
-    normalized_head = normalized_text[:ENTITY_TEXT_LIMIT] if normalized_text else normalize(head)
-    return _Features(
-        counts=_sublinear(combined),
-        title_counts=_sublinear(in_title),
-        entities=frozenset(
-            _entities(title + "\n" + head, normalized_title + "\n" + normalized_head)
-        ),
-    )
+    return _Features(counts=_sublinear(combined), title_counts=_sublinear(in_title))
 
 
 def _doc_features(doc: RelatedDoc) -> _Features:
@@ -335,28 +347,29 @@ class _Scored:
     title: tuple[dict[str, float], float] | None = None  # computed when first needed
 
 
-def _entity_overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
-    if not a or not b:
-        return 0.0, 0
-    shared = len(a & b)
-    return shared / math.sqrt(len(a) * len(b)), shared
-
-
 @lru_cache(maxsize=1024)
 def _label(text: str) -> str:
     return " ".join(normalize(text).split())
 
 
-def _context(target: RelatedDoc, doc: RelatedDoc) -> float:
-    boost = 1.0
-    if target.section and _label(target.section) == _label(doc.section):
-        boost += SECTION_BOOST
-    mine = {_label(c) for c in target.categories}
-    theirs = {_label(c) for c in doc.categories}
-    if mine and theirs:
-        boost += CATEGORY_BOOST * len(mine & theirs) / len(mine | theirs)
-    days = abs((target.published - doc.published).total_seconds()) / 86400
-    return boost + RECENCY_BOOST * math.exp(-days / RECENCY_DAYS)
+class _Context:
+    """How much the setting of a candidate (section, categories, date) lifts its score."""
+
+    def __init__(self, target: RelatedDoc) -> None:
+        self.section = _label(target.section) if target.section else None
+        self.categories = frozenset(_label(c) for c in target.categories)
+        self.published = target.published
+
+    def boost(self, doc: RelatedDoc) -> float:
+        boost = 1.0
+        if self.section is not None and self.section == _label(doc.section):
+            boost += SECTION_BOOST
+        if self.categories and doc.categories:
+            theirs = {_label(c) for c in doc.categories}
+            shared = len(self.categories & theirs)
+            boost += CATEGORY_BOOST * shared / len(self.categories | theirs)
+        days = abs((self.published - doc.published).total_seconds()) / 86400
+        return boost + RECENCY_BOOST * math.exp(-days / RECENCY_DAYS)
 
 
 class _Grouper:
@@ -390,7 +403,7 @@ class _Grouper:
             self.target_group.append(item)
             return
         for group in self.groups:
-            if any(self.near_duplicates(member, item) for member in group):
+            if self.near_duplicates(group[0], item):  # the entry stands for its group
                 group.append(item)
                 return
         if len(self.groups) < self.limit:
@@ -438,18 +451,20 @@ def rank_related(
     idf = _idf_table(set().union(*(feature.counts.keys() for feature in pool)), df, n_docs)
 
     target_vector = _vector(target_features.counts, idf)
+    context = _Context(target)
+    names = _target_names(target.title, target.text)
     scored: list[_Scored] = []
     for doc, feature in zip(docs, features, strict=True):
         vector = _vector(feature.counts, idf)
         similarity = _cosine(target_vector, vector)
-        overlap, shared = _entity_overlap(target_features.entities, feature.entities)
-        topical = similarity + ENTITY_WEIGHT * overlap
+        shared = _mentioned(names, feature.counts) if names else 0
+        topical = similarity + (ENTITY_WEIGHT * shared / len(names) if names else 0.0)
         if topical < MIN_TOPICAL:
             continue
         same_story = similarity >= SAME_STORY_SIMILARITY or (
             similarity >= SAME_STORY_MIN_SIMILARITY and shared >= 2
         )
-        score = round(topical * _context(target, doc), 6)
+        score = round(topical * context.boost(doc), 6)
         scored.append(_Scored(doc, feature, vector, score, same_story))
     scored.sort(key=lambda s: (not s.same_story, -s.score, s.doc.id))
 

@@ -1,10 +1,13 @@
-"""What goes into the search index for an article: normalized terms of its title and body."""
+"""What goes into the search index for an article: Arabic-aware terms of its title and body."""
 
 from __future__ import annotations
 
 import lxml.html
+from lxml import etree
 
-from tuireader.core.arabic import normalize
+from tuireader.core.terms import index_terms
+
+BODY_LIMIT = 20_000  # characters of body text indexed; the lede and beyond carry the topic
 
 
 def html_text(html: str) -> str:
@@ -13,7 +16,7 @@ def html_text(html: str) -> str:
         return html
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ValueError, lxml.etree.ParserError):
+    except (ValueError, etree.ParserError):
         return html
     for bad in root.xpath("//script|//style"):
         bad.drop_tree()
@@ -21,5 +24,6 @@ def html_text(html: str) -> str:
 
 
 def index_fields(title: str, body: str) -> tuple[str, str]:
-    """The title and body columns of the search index for one article."""
-    return normalize(title), normalize(html_text(body))
+    """The title and body columns of the search index: index terms joined by spaces."""
+    text = html_text(body)[:BODY_LIMIT]
+    return " ".join(index_terms(title)), " ".join(index_terms(text))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from babel.dates import format_date
@@ -17,6 +18,7 @@ from tuireader.core.models import Article, ArticleRow
 from tuireader.core.reading import ArticleLayout
 from tuireader.core.refresh import FeedReport, refresh
 from tuireader.core.store import Store
+from tuireader.demo.server import DemoSite
 from tuireader.tui.i18n import Strings, interface_language
 from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
 from tuireader.tui.article_render import token_style
@@ -29,6 +31,7 @@ class AppSettings:
 
     database: Path
     config: Config = field(default_factory=Config)
+    config_file: Path | None = None  # where feeds added in the app are saved
     bidi: str = "app"  # resolved: app | terminal | off
     shape: bool = False
     language: str = "auto"
@@ -41,10 +44,10 @@ class TuiReader(App[None]):
     CSS_PATH = "tuireader.tcss"
     TITLE = "tuireader"
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("question_mark", "help", "Help"),
-        Binding("b", "cycle_bidi", "Bidi", show=False),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("b", "cycle_bidi", "Bidi mode", show=False, id="bidi"),
     ]
 
     def __init__(self, settings: AppSettings) -> None:
@@ -54,17 +57,45 @@ class TuiReader(App[None]):
         self.painter = TextPainter(settings.bidi, settings.shape)
         self.store = Store(settings.database)
         self.highlight_terms: tuple[str, ...] = ()
+        self._demo: tuple[DemoSite, Path] | None = None
         self.store.sync_feeds(settings.config.feeds)
 
     def on_mount(self) -> None:
         from tuireader.tui.screens.main import MainScreen
+        from tuireader.tui.screens.welcome import WelcomeScreen
 
-        self.push_screen(MainScreen())
-        if self.settings.refresh_on_start and self.settings.config.feeds:
-            self.run_refresh()
+        if self.settings.config.keys:
+            self.set_keymap(self.settings.config.keys)
+        if self.settings.config.feeds or self.store.count():
+            self.push_screen(MainScreen())
+            if self.settings.refresh_on_start and self.settings.config.feeds:
+                self.run_refresh()
+        else:
+            self.push_screen(WelcomeScreen())
+
+    def use_config(self, config: Config) -> None:
+        """Start reading with a new configuration (after the welcome screen added feeds)."""
+        from tuireader.tui.screens.main import MainScreen
+
+        self.settings = replace(self.settings, config=config)
+        self.store.sync_feeds(config.feeds)
+        self.switch_screen(MainScreen())
+        self.run_refresh()
+
+    def open_demo(self, site: DemoSite, scratch: Path) -> None:
+        """Read the demo site in a throwaway data directory (removed on exit)."""
+        self._demo = (site, scratch)
+        self.store.close()
+        self.settings = replace(self.settings, database=scratch / "tuireader.db", config_file=None)
+        self.store = Store(self.settings.database)
+        self.use_config(Config(feeds=tuple(site.feeds()), ui=self.settings.config.ui))
 
     def on_unmount(self) -> None:
         self.store.close()
+        if self._demo is not None:
+            site, scratch = self._demo
+            site.close()
+            shutil.rmtree(scratch, ignore_errors=True)
 
     # --- refresh -------------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "welcome_title": "Welcome to tuireader",
         "welcome_body": (
             "You have no feeds yet. Paste a feed URL below and press Enter, import an OPML "
-            "file with `tuireader import FILE.opml`, or press d to open the demo."
+            "file (type its path), or press Ctrl+D to open the demo."
         ),
         "feed_url": "https://example.org/feed",
         "feed_failed": "{title}: {error}",
@@ -72,7 +72,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "welcome_title": "مرحبا بك في tuireader",
         "welcome_body": (
             "لا مصادر لديك بعد. الصق رابط مصدر أدناه واضغط Enter، أو استورد ملف OPML "
-            "بالأمر tuireader import FILE.opml، أو اضغط d لفتح العرض التجريبي."
+            "(اكتب مساره)، أو اضغط Ctrl+D لفتح العرض التجريبي."
         ),
         "feed_url": "https://example.org/feed",
         "feed_failed": "{title}: {error}",

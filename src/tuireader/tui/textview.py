@@ -58,6 +58,10 @@ class TextPainter:
         rtl = self.bidi != "off" and self.direction(text) == "rtl"
         return [Segment(pad + visual if rtl else visual + pad, style)]
 
+    def aligned_text(self, text: str, width: int) -> str:
+        """:meth:`aligned` as a plain string, for option lists."""
+        return self.aligned(text, width, Style())[0].text
+
     def plain(self, text: str) -> str:
         """A short message as one visual line (for notifications)."""
         return self.one_line(text, _WIDE)

@@ -30,10 +30,10 @@ _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _ASCII_LETTER = re.compile("[A-Za-z]")
 _LETTER_WORD = re.compile("[\u0600-\u06ffA-Za-z\u00c0-\u00ff]{2,}")
 _MIN_ARABIC_LETTERS = 4
+# Detection looks at the start only: enough letters, and bounded time on a large body.
+_SAMPLE = 65536
 _LATIN_ACCENTED = re.compile("[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
-_LATIN_ACCENTED_RUN = re.compile(
-    "[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]{2,}"
-)
+_LATIN_ACCENTED_RUN = re.compile("[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]{2,}")
 _LATIN_RUN_SHARE = 0.3
 _ARABIC_WORD_SHARE = 0.9
 
@@ -91,15 +91,19 @@ def decode_body(body: bytes, content_type: str | None) -> DecodedBody | None:
 
 
 def _detect(body: bytes, declared: list[str]) -> DecodedBody | None:
-    for guess, name in ((_as_arabic_windows_1256, "cp1256"), (_as_latin_windows_1252, "cp1252")):
-        text = guess(body)
-        if text is not None:
-            return DecodedBody(text, name, _mismatch_note(declared, name))
-    best = charset_normalizer.from_bytes(body).best()
-    if best is None:
+    sample = body[:_SAMPLE]
+    name: str | None = None
+    if _reads_as_arabic_windows_1256(sample):
+        name = "cp1256"
+    elif _reads_as_latin_windows_1252(sample):
+        name = "cp1252"
+    else:
+        best = charset_normalizer.from_bytes(sample).best()
+        name = _codec_name(best.encoding) if best is not None else None
+    if name is None:
         return None
-    name = _codec_name(best.encoding) or best.encoding
-    return DecodedBody(str(best), name, _mismatch_note(declared, name))
+    text = body.decode(name, errors="replace")
+    return DecodedBody(text, name, _mismatch_note(declared, name))
 
 
 def _mismatch_note(declared: list[str], actual: str) -> str | None:
@@ -123,8 +127,8 @@ def display_name(codec: str) -> str:
     return codec.upper() if codec.startswith("utf") else codec
 
 
-def _as_arabic_windows_1256(body: bytes) -> str | None:
-    """The text when ``body`` reads as Arabic words in windows-1256, else None.
+def _reads_as_arabic_windows_1256(body: bytes) -> bool:
+    """Whether ``body`` reads as Arabic words in windows-1256.
 
     charset-normalizer needs a few hundred letters to tell windows-1256 apart; a short feed
     with a handful of Arabic titles is recognised here instead. Arabic read in windows-1256
@@ -135,29 +139,27 @@ def _as_arabic_windows_1256(body: bytes) -> str | None:
     text = body.decode("cp1256", errors="replace")
     arabic = len(_ARABIC_LETTER.findall(text))
     if arabic < _MIN_ARABIC_LETTERS:
-        return None
+        return False
     pure = sum(
         len(word)
         for word in _LETTER_WORD.findall(text)
         if not _LATIN_ACCENTED.search(word) and not _ASCII_LETTER.search(word)
     )
-    return text if pure >= _ARABIC_WORD_SHARE * arabic else None
+    return pure >= _ARABIC_WORD_SHARE * arabic
 
 
-def _as_latin_windows_1252(body: bytes) -> str | None:
-    """The text when ``body`` reads as a Latin-script language in windows-1252, else None.
+def _reads_as_latin_windows_1252(body: bytes) -> bool:
+    """Whether ``body`` reads as a Latin-script language in windows-1252.
 
     Accented letters in French, Spanish or German stand mostly alone inside ASCII words
     ("déjà"); Cyrillic, Greek or Hebrew bytes read as windows-1252 give runs of them.
     """
-    text = _try_decode(body, "cp1252")
+    text = _try_decode(body, "cp1252")  # None when it holds bytes windows-1252 leaves undefined
     if text is None:
-        return None
+        return False
     accented = len(_LATIN_ACCENTED.findall(text))
-    if accented == 0:
-        return None
     in_runs = sum(len(run) for run in _LATIN_ACCENTED_RUN.findall(text))
-    return text if in_runs <= _LATIN_RUN_SHARE * accented else None
+    return accented > 0 and in_runs <= _LATIN_RUN_SHARE * accented
 
 
 def _codec_name(label: str | None) -> str | None:

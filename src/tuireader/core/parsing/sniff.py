@@ -77,12 +77,7 @@ def kind_of(text: str) -> Kind:
         return Kind.JSON
     if _HTML_DOCTYPE.match(head):
         return Kind.HTML
-    position = 0
-    while match := _PROLOG_ITEM.match(head, position):
-        if match.end() == position:
-            break
-        position = match.end()
-    tag = _FIRST_TAG.match(head, position + _leading_space(head, position))
+    tag = _FIRST_TAG.match(head, _end_of_prolog(head))
     if tag is None:
         return Kind.XML if _FEED_START.search(head) else Kind.TEXT
     return Kind.HTML if tag.group(1).lower() in _HTML_ROOTS else Kind.XML
@@ -91,17 +86,16 @@ def kind_of(text: str) -> Kind:
 def first_element_name(text: str) -> str | None:
     """The name of the first element of an XML document, cleaned for a message."""
     head = text[:_HEAD].lstrip("\ufeff \t\r\n")
-    position = 0
-    while match := _PROLOG_ITEM.match(head, position):
-        if match.end() == position:
-            break
-        position = match.end()
-    tag = _FIRST_TAG.search(head, position)
+    tag = _FIRST_TAG.search(head, _end_of_prolog(head))
     return sanitize_text(tag.group(1))[:60] if tag else None
 
 
-def _leading_space(text: str, position: int) -> int:
-    return len(text[position:]) - len(text[position:].lstrip())
+def _end_of_prolog(head: str) -> int:
+    """Where the first element may start: after declarations, comments, the DOCTYPE, space."""
+    position = 0
+    while (match := _PROLOG_ITEM.match(head, position)) and match.end() > position:
+        position = match.end()
+    return len(head) - len(head[position:].lstrip())
 
 
 def prepare_xml(text: str) -> tuple[bytes, int]:

@@ -8,6 +8,7 @@ nothing is fetched; libxml2's entity-amplification limit stops a billion-laughs 
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from typing import Any
 from urllib.parse import urljoin
 
@@ -74,7 +75,8 @@ def inner_markup(element: Element) -> str:
     """The content of ``element`` serialized as HTML source without XML namespaces."""
     parts = [_escape(element.text or "")]
     for child in element:
-        copy = etree.fromstring(etree.tostring(child, with_tail=False))
+        copy = deepcopy(child)
+        copy.tail = None
         for node in copy.iter():
             if isinstance(node.tag, str) and node.tag.startswith("{"):
                 node.tag = etree.QName(node).localname

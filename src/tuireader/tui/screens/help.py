@@ -27,13 +27,16 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
+    rows: list[tuple[str, str]] = []
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(id="help-text")
 
     def on_mount(self) -> None:
         below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else self.app.screen
-        self.query_one("#help-text", Static).update(binding_rows(collect_bindings(below)))
+        self.rows = collect_bindings(below)
+        self.query_one("#help-text", Static).update(binding_rows(self.rows))
         self.query_one("#help-box").border_title = "Keys"
 
 

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tuireader.core.models import ArticleRow
+from tuireader.core.refresh import fetch_full_text_now
 from tuireader.core.store import ArticleQuery
 from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
 from tuireader.tui.widgets.article_list import ArticleList, RowSource
@@ -46,18 +47,23 @@ class MainScreen(Screen[None]):
     """Three panes that fold away as the terminal narrows."""
 
     BINDINGS = [
-        Binding("tab", "cycle_pane(1)", "Next pane", show=False, priority=True),
-        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, priority=True),
-        Binding("l,right", "move_pane(1)", "Pane right", show=False),
-        Binding("h,left", "move_pane(-1)", "Pane left", show=False),
-        Binding("escape", "back", "Back", show=False),
-        Binding("n", "next_unread(1)", "Next unread", show=False),
-        Binding("p", "next_unread(-1)", "Previous unread", show=False),
-        Binding("s", "toggle_star", "Star"),
-        Binding("m", "toggle_read", "Read/unread", show=False),
-        Binding("o", "open_link", "Open"),
-        Binding("y", "copy_link", "Copy link", show=False),
-        Binding("t", "toggle_related", "Related", show=False),
+        Binding("tab", "cycle_pane(1)", "Next pane", show=False, priority=True, id="next-pane"),
+        Binding(
+            "shift+tab", "cycle_pane(-1)", "Previous pane", show=False, priority=True,
+            id="previous-pane",
+        ),
+        Binding("l,right", "move_pane(1)", "Pane right", show=False, id="pane-right"),
+        Binding("h,left", "move_pane(-1)", "Pane left", show=False, id="pane-left"),
+        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("n", "next_unread(1)", "Next unread", show=False, id="next-unread"),
+        Binding("p", "next_unread(-1)", "Previous unread", show=False, id="previous-unread"),
+        Binding("s", "toggle_star", "Star", id="star"),
+        Binding("m", "toggle_read", "Read/unread", show=False, id="toggle-read"),
+        Binding("f", "full_text", "Full text", id="full-text"),
+        Binding("o", "open_link", "Open", id="open"),
+        Binding("y", "copy_link", "Copy link", show=False, id="copy-link"),
+        Binding("t", "toggle_related", "Related", show=False, id="related"),
+        Binding("slash", "search", "Search", id="search"),
     ]
 
     def __init__(self) -> None:
@@ -317,6 +323,37 @@ class MainScreen(Screen[None]):
                 opened = False
         message = strings("opened") if opened else strings("cannot_open", url=row.link)
         self.app.call_from_thread(self.notify, message, markup=False, timeout=10)
+
+    def action_full_text(self) -> None:
+        if self.current is not None:
+            self.notify(self.reader_app.strings("full_text_fetching"), markup=False, timeout=3)
+            self.fetch_full_text(self.current.id)
+
+    @work(exclusive=True, group="full-text", exit_on_error=False)
+    async def fetch_full_text(self, article_id: int) -> None:
+        """Fetch the current article's page in the background, then show it."""
+        app = self.reader_app
+        result = await fetch_full_text_now(app.settings.database, app.settings.config, article_id)
+        if result.document is None:
+            self.notify(app.painter.plain(result.error or ""), severity="warning", markup=False)
+        else:
+            self.notify(app.strings("full_text_done"), markup=False, timeout=3)
+        if self.current is not None and self.current.id == article_id:
+            self.show_article(self.current)
+
+    def action_search(self) -> None:
+        from tuireader.tui.screens.search import SearchScreen
+
+        def chosen(article_id: int | None) -> None:
+            if article_id is None:
+                self.reader_app.highlight_terms = ()
+            else:
+                rows = self.reader_app.store.rows_by_id([article_id])
+                if rows:
+                    self.open_row(rows[0])
+                    self.focus_pane("reader")
+
+        self.app.push_screen(SearchScreen(), chosen)
 
     def action_copy_link(self) -> None:
         row = self.current

@@ -1,0 +1,75 @@
+"""Search with live results: type, see matches at once, Enter opens one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from tuireader.core.search import highlight_terms, search
+
+if TYPE_CHECKING:
+    from tuireader.tui.app import TuiReader
+
+RESULTS = 50
+
+
+class SearchScreen(ModalScreen[int | None]):
+    """Dismissed with the chosen article's id, or None."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close"),
+        Binding("down", "focus_results", "Results", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        app = self.reader_app
+        with Vertical(id="search-box"):
+            yield Input(placeholder=app.strings("search_placeholder"), id="search-input")
+            yield Label("", id="search-count", markup=False)
+            yield OptionList(id="search-results")
+
+    @property
+    def reader_app(self) -> TuiReader:
+        from tuireader.tui.app import TuiReader
+
+        assert isinstance(self.app, TuiReader)
+        return self.app
+
+    def on_mount(self) -> None:
+        self.query_one("#search-box").border_title = self.reader_app.strings("search")
+        self.query_one(Input).focus()
+
+    @on(Input.Changed, "#search-input")
+    def run_search(self, event: Input.Changed) -> None:
+        app = self.reader_app
+        rows = search(app.store, event.value, limit=RESULTS) if event.value.strip() else []
+        results = self.query_one(OptionList)
+        results.clear_options()
+        width = max(results.scrollable_content_region.width - 2, 20)
+        results.add_options(
+            Option(app.painter.aligned_text(row.title, width), id=str(row.id)) for row in rows
+        )
+        count = app.strings("results", count=len(rows)) if event.value.strip() else ""
+        self.query_one("#search-count", Label).update(count)
+        app.highlight_terms = tuple(highlight_terms(event.value))
+
+    @on(Input.Submitted, "#search-input")
+    def open_first(self) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count:
+            option = results.get_option_at_index(results.highlighted or 0)
+            self.dismiss(int(option.id) if option.id else None)
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def open_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id) if event.option.id else None)
+
+    def action_focus_results(self) -> None:
+        self.query_one(OptionList).focus()

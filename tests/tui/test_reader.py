@@ -1,0 +1,172 @@
+"""Pilot tests: the reader as a user drives it, by keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import OptionList
+
+from tests.feedserver import FeedServer
+from tests.tui.conftest import make_app
+from tuireader.core.store import ArticleQuery, Store
+from tuireader.tui.screens.main import MainScreen
+from tuireader.tui.widgets.article_list import ArticleList
+from tuireader.tui.widgets.reader import ArticleView
+from tuireader.tui.widgets.sections import SectionsPane
+
+
+async def refreshed(app, pilot) -> MainScreen:  # type: ignore[no-untyped-def]
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+async def test_navigate_open_star_and_read(server: FeedServer, tmp_path: Path) -> None:
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await refreshed(app, pilot)
+        articles = screen.query_one(ArticleList)
+        assert articles.count == 30
+        assert articles.has_focus
+        await pilot.press("j", "j", "k")
+        assert articles.cursor == 1
+        await pilot.press("G")
+        assert articles.cursor == 29
+        await pilot.press("g", "enter")
+        opened = screen.current
+        assert opened is not None
+        assert screen.query_one(ArticleView).has_focus
+        assert "Stocks rose" in screen.query_one(ArticleView).text or opened.title
+        await pilot.press("s")
+        with Store(tmp_path / "tuireader.db") as store:
+            row = store.rows_by_id([opened.id])[0]
+            assert row.read and row.starred
+        await pilot.press("m")
+        with Store(tmp_path / "tuireader.db") as store:
+            assert not store.rows_by_id([opened.id])[0].read
+
+
+async def test_sections_filter_the_list(server: FeedServer, tmp_path: Path) -> None:
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await refreshed(app, pilot)
+        sections = screen.query_one(SectionsPane)
+        names = [p.name for p in sections._places]
+        assert names[:3] == ["All", "Unread", "Starred"]
+        assert "اقتصاد" in names and "Business" in names
+        sections.focus()
+        index = names.index("Business")
+        sections.highlighted = index
+        await pilot.pause()
+        assert screen.query_one(ArticleList).count == 1
+        await pilot.press("enter")
+        assert screen.query_one(ArticleList).has_focus
+
+
+async def test_markup_in_titles_is_shown_as_written(server: FeedServer, tmp_path: Path) -> None:
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await refreshed(app, pilot)
+        articles = screen.query_one(ArticleList)
+        titles = [articles._source.row(i).title for i in range(articles.count)]  # type: ignore[union-attr]
+        english = titles.index("[Breaking] Markets rally as a [/b rates fall")
+        articles.cursor = english
+        await pilot.press("enter")
+        text = screen.query_one(ArticleView).text
+        assert "[Breaking] Markets rally as a [/b rates fall" in text
+        hostile = next(t for t in titles if "مهم" in t)
+        assert "\x1b" not in hostile and "\x07" not in hostile
+        assert "[bold]" in hostile
+
+
+async def test_a_failing_feed_is_reported_and_the_others_load(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    app = make_app(server, tmp_path, broken=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await refreshed(app, pilot)
+        assert screen.query_one(ArticleList).count == 30
+        messages = [n.message for n in app._notifications]
+        assert any("500" in m for m in messages), messages
+        assert "1 failed" in screen.sub_title
+
+
+async def test_widths_fold_the_panes(server: FeedServer, tmp_path: Path) -> None:
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(130, 36)) as pilot:
+        screen = await refreshed(app, pilot)
+        related = screen.query_one("#related-pane")
+        assert screen.has_class("-wide") and related.display
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert screen.has_class("-medium") and not related.display
+        await pilot.press("t")
+        await pilot.pause()
+        assert related.display
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        assert screen.has_class("-narrow")
+        visible = [p for p in ("sections", "articles", "reader", "related-pane")
+                   if screen.query_one(f"#{p}").display]
+        assert len(visible) == 1
+        await pilot.press("escape")  # back to the articles from the related pane
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.query_one("#reader").display and not screen.query_one("#articles").display
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.query_one("#articles").display
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        assert screen.query_one(ArticleList).count == 30
+
+
+async def test_search_opens_a_match(server: FeedServer, tmp_path: Path) -> None:
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await refreshed(app, pilot)
+        await pilot.press("slash")
+        await pilot.press(*"مراكش")
+        await pilot.pause()
+        results = app.screen.query_one("#search-results", OptionList)
+        assert results.option_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.current is not None and "مراكش" in screen.current.title
+        assert app.highlight_terms == ("مراكش",)
+
+
+async def test_help_lists_the_keys(server: FeedServer, tmp_path: Path) -> None:
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await refreshed(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        rows = dict((description, keys) for keys, description in app.screen.rows)  # type: ignore[attr-defined]
+        for words in ("Star", "Refresh", "Full text", "Search", "Next unread", "Bidi mode"):
+            assert words in rows
+        assert rows["Star"] == "s" and rows["Search"] == "/"
+        await pilot.press("escape")
+
+
+async def test_welcome_adds_a_feed(server: FeedServer, tmp_path: Path) -> None:
+    from tuireader.core.config import Config, load_config
+    from tuireader.tui.app import AppSettings, TuiReader
+
+    app = TuiReader(
+        AppSettings(database=tmp_path / "db.sqlite", config=Config(),
+                    config_file=tmp_path / "config.toml", language="en")
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(*server.url("/en.atom"), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.query_one(ArticleList).count == 1
+    assert [f.url for f in load_config(tmp_path / "config.toml").feeds] == [server.url("/en.atom")]
+    with Store(tmp_path / "db.sqlite") as store:
+        assert store.count(ArticleQuery()) == 1
