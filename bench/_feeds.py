@@ -351,9 +351,7 @@ def serve(feeds: int, items: int, hosts: int, seed: int) -> None:
 class FeedServer:
     """The feed server in a child process, for the length of a ``with`` block."""
 
-    def __init__(
-        self, feeds: int, items: int, *, hosts: int = 1, seed: int = DEFAULT_SEED
-    ) -> None:
+    def __init__(self, feeds: int, items: int, *, hosts: int = 1, seed: int = DEFAULT_SEED) -> None:
         if feeds < 1 or items < 0 or not 1 <= hosts <= MAX_HOSTS:
             raise ValueError(f"need feeds >= 1, items >= 0 and 1 <= hosts <= {MAX_HOSTS}")
         self.feeds, self.items, self.hosts, self.seed = feeds, items, min(hosts, feeds), seed
@@ -362,9 +360,18 @@ class FeedServer:
         self._process: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> Self:
-        command = [sys.executable, str(Path(__file__).resolve()), "--feeds", str(self.feeds),
-                   "--items", str(self.items), "--hosts", str(self.hosts),
-                   "--seed", str(self.seed)]  # fmt: skip
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--feeds",
+            str(self.feeds),
+            "--items",
+            str(self.items),
+            "--hosts",
+            str(self.hosts),
+            "--seed",
+            str(self.seed),
+        ]
         self._process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
@@ -378,7 +385,10 @@ class FeedServer:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self._stop()
 

@@ -29,8 +29,8 @@ from tuireader.core.models import ArticleRow, Direction, FullText
 from tuireader.core.opml import OPMLError, read_opml, write_opml
 from tuireader.core.paths import Paths, resolve_paths
 from tuireader.core.reading import ArticleLayout
-from tuireader.core.search import search
 from tuireader.core.refresh import FeedReport, RefreshReport, fetch_full_text_now, refresh
+from tuireader.core.search import search
 from tuireader.core.sections import section_key
 from tuireader.core.store import ArticleQuery, Store, StoreError
 from tuireader.core.terminal import (
@@ -144,8 +144,9 @@ def run_demo(context: Context, data_dir: Path | None) -> int:
             return run_reader(context, config, database)
         report = asyncio.run(refresh(database, config))
         for feed in report.failed:
-            click.echo(f"tuireader: {sanitize_text(feed.url)}: {sanitize_text(feed.error or '')}",
-                       err=True)
+            click.echo(
+                f"tuireader: {sanitize_text(feed.url)}: {sanitize_text(feed.error or '')}", err=True
+            )
         with Store(database) as store:
             print_overview(store)
     return EXIT_OK
@@ -334,8 +335,9 @@ def refresh_command(context: Context, as_json: bool) -> None:
         print_json([_report_json(f) for f in report.feeds])
     else:
         for feed in report.failed:
-            click.echo(f"tuireader: {sanitize_text(feed.url)}: {sanitize_text(feed.error or '')}",
-                       err=True)
+            click.echo(
+                f"tuireader: {sanitize_text(feed.url)}: {sanitize_text(feed.error or '')}", err=True
+            )
         say(report.summary())
     sys.exit(EXIT_FEEDS_FAILED if report.failed else EXIT_OK)
 
@@ -464,8 +466,8 @@ def read_command(context: Context, what: str, width: int | None) -> None:
     shape = "on" if modes.shape else "off"
     if what == "-":
         text = sys.stdin.read()
-        for line in layout_text(text, columns, bidi=modes.bidi, shape=shape):  # type: ignore[arg-type]
-            click.echo(line.rstrip() if modes.bidi != "app" else _trim_right(line))
+        for text_line in layout_text(text, columns, bidi=modes.bidi, shape=shape):  # type: ignore[arg-type]
+            click.echo(_trim_right(text_line))
         return
     if not what.isdigit():
         fail(f"read takes an article number or '-', not {what!r}")

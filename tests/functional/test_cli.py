@@ -53,7 +53,15 @@ def test_add_refresh_list_mark(server: FeedServer, tui: Tui) -> None:
     assert len(listed) == 5
     first = listed[0]
     assert set(first) >= {
-        "id", "title", "link", "feed", "section", "categories", "published", "read", "starred"
+        "id",
+        "title",
+        "link",
+        "feed",
+        "section",
+        "categories",
+        "published",
+        "read",
+        "starred",
     }
     assert first["title"] == "خبر عاجل رقم 5 عن المغرب"
     assert first["section"] == "سياسة"

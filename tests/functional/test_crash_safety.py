@@ -1,4 +1,4 @@
-"""A refresh killed at any moment leaves a consistent database, and nothing read or starred is lost."""
+"""A refresh killed at any moment leaves a consistent database and loses no read state."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests.feedgen import rss, rss_item
 from tests.feedserver import FeedServer, Response
-from tuireader.core.config import add_feeds, FeedConfig
+from tuireader.core.config import FeedConfig, add_feeds
 from tuireader.core.store import ArticleQuery, Store
 
 FEEDS = 12
@@ -23,8 +23,17 @@ KILLS = 6
 def refresh_process(config: Path, data: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path.cwd() / "src"), str(Path.cwd())])}
     return subprocess.Popen(
-        [sys.executable, "-m", "tuireader", "--config", str(config), "--data-dir", str(data),
-         "refresh", "--json"],
+        [
+            sys.executable,
+            "-m",
+            "tuireader",
+            "--config",
+            str(config),
+            "--data-dir",
+            str(data),
+            "refresh",
+            "--json",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=env,

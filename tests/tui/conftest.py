@@ -47,7 +47,9 @@ def server() -> Iterator[FeedServer]:
         yield s
 
 
-def make_app(server: FeedServer, tmp_path: Path, *, broken: bool = False, **extra: object) -> TuiReader:
+def make_app(
+    server: FeedServer, tmp_path: Path, *, broken: bool = False, **extra: object
+) -> TuiReader:
     urls = [server.url("/ar.xml"), server.url("/en.atom")]
     if broken:
         urls.append(server.url("/broken.xml"))

@@ -108,8 +108,11 @@ async def test_widths_fold_the_panes(server: FeedServer, tmp_path: Path) -> None
         await pilot.resize_terminal(60, 20)
         await pilot.pause()
         assert screen.has_class("-narrow")
-        visible = [p for p in ("sections", "articles", "reader", "related-pane")
-                   if screen.query_one(f"#{p}").display]
+        visible = [
+            p
+            for p in ("sections", "articles", "reader", "related-pane")
+            if screen.query_one(f"#{p}").display
+        ]
         assert len(visible) == 1
         await pilot.press("escape")  # back to the articles from the related pane
         await pilot.press("enter")
@@ -157,8 +160,12 @@ async def test_welcome_adds_a_feed(server: FeedServer, tmp_path: Path) -> None:
     from tuireader.tui.app import AppSettings, TuiReader
 
     app = TuiReader(
-        AppSettings(database=tmp_path / "db.sqlite", config=Config(),
-                    config_file=tmp_path / "config.toml", language="en")
+        AppSettings(
+            database=tmp_path / "db.sqlite",
+            config=Config(),
+            config_file=tmp_path / "config.toml",
+            language="en",
+        )
     )
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

@@ -30,7 +30,10 @@ def test_module_does_not_import_textual(module: str) -> None:
 
 
 def test_import_contracts_hold() -> None:
-    code = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
+    code = (
+        "import sys; from importlinter.cli import lint_imports_command;"
+        " sys.exit(lint_imports_command())"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code, "--no-cache"], capture_output=True, text=True
     )

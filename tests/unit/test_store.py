@@ -123,7 +123,9 @@ def test_config_sync_keeps_state_and_drops_removed_feeds(store: Store) -> None:
     feed = store.feeds()[0]
     store.store_feed(feed, feed_of(entry(1)), now=NOW)
     store.set_starred([store.articles()[0].id])
-    store.record_fetch(feed.id, status=200, error=None, next_fetch=NOW, new_url="https://new.example/f")
+    store.record_fetch(
+        feed.id, status=200, error=None, next_fetch=NOW, new_url="https://new.example/f"
+    )
     store.sync_feeds([FeedConfig("https://news.example/feed", section="سياسة")])
     moved = store.feeds()[0]
     assert moved.url == "https://new.example/f"  # a permanent redirect keeps its new home

@@ -1,4 +1,4 @@
-"""The TOML configuration: reading it with precise errors, and editing it without losing comments."""
+"""The TOML configuration: read with precise errors, edited without losing comments."""
 
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ class _Validator:
         feeds = tuple(self.feed(raw, i) for i, raw in enumerate(feeds_raw))
         keys = data.get("keys", {})
         if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
-            raise self.fail("keys", "must be a table of action = \"key\" strings")
+            raise self.fail("keys", 'must be a table of action = "key" strings')
         return Config(
             feeds=feeds,
             fetch=self.fetch(self.table(data, "fetch")),
@@ -197,9 +197,7 @@ class _Validator:
             kind, low, high = limits[key]
             ok_type = isinstance(value, int | float) if kind is float else isinstance(value, int)
             if isinstance(value, bool) or not ok_type or not low <= value <= high:
-                raise self.fail(
-                    f"fetch.{key}", f"must be a number from {low} to {high}", "[fetch]"
-                )
+                raise self.fail(f"fetch.{key}", f"must be a number from {low} to {high}", "[fetch]")
             config = replace(config, **{key: kind(value)})
         return config
 

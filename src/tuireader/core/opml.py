@@ -89,4 +89,4 @@ def write_opml(feeds: Iterable[tuple[str, str, str | None]], *, now: datetime | 
                 folders[section] = etree.SubElement(body, "outline", text=section, title=section)
             parent = folders[section]
         etree.SubElement(parent, "outline", type="rss", text=title, title=title, xmlUrl=url)
-    return etree.tostring(root, encoding="unicode", pretty_print=True)
+    return str(etree.tostring(root, encoding="unicode", pretty_print=True))

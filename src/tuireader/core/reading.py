@@ -19,7 +19,7 @@ from tuireader.core.arabic import normalize
 from tuireader.core.document import Block, BlockKind, Document, Inline
 from tuireader.core.extract import html_to_document
 from tuireader.core.models import Article, Direction
-from tuireader.text import ParagraphLayout, Segment, Span, paragraph_direction, sanitize_text
+from tuireader.text import ParagraphLayout, Segment, Span, sanitize_text
 
 NO_STYLE: frozenset[str] = frozenset()
 _WORD = re.compile(r"\w+")
@@ -153,14 +153,17 @@ class ArticleLayout:
         for inline in inlines:
             styles = [
                 name
-                for name, on in (("bold", inline.bold), ("italic", inline.italic),
-                                 ("code", inline.code))
+                for name, on in (
+                    ("bold", inline.bold),
+                    ("italic", inline.italic),
+                    ("code", inline.code),
+                )
                 if on
             ]
             if inline.link:
                 styles.append("link:" + inline.link)
             add(inline.text, styles)
-            if inline.link and not inline.text.strip() == inline.link:
+            if inline.link and inline.text.strip() != inline.link:
                 if inline.link not in self.links:
                     self.links.append(inline.link)
                 add(f"[{self.links.index(inline.link) + 1}]", ["ref"])
@@ -196,8 +199,7 @@ class ArticleLayout:
             style = frozenset({"caption"})
         elif kind is BlockKind.IMAGE:
             alt = block.text.strip()
-            inlines = [Inline(f"[{labels.image}{': ' + alt if alt else ''}]",
-                              link=block.src)]
+            inlines = [Inline(f"[{labels.image}{': ' + alt if alt else ''}]", link=block.src)]
             style = frozenset({"image"})
         piece = self._paragraph(inlines, style, direction=block.direction)
         if kind is BlockKind.QUOTE:
@@ -226,9 +228,12 @@ class ArticleLayout:
             out.extend(lines)
             following = self._pieces[index + 1] if index + 1 < len(self._pieces) else None
             list_run = following is not None and following.marker and piece.marker
-            if piece.gap_after and following is not None or (
-                not piece.gap_after and following is not None and not following.marker
-                and not list_run and piece.marker
+            if (piece.gap_after and following is not None) or (
+                not piece.gap_after
+                and following is not None
+                and not following.marker
+                and not list_run
+                and piece.marker
             ):
                 out.append(ReadingLine(()))
         return out

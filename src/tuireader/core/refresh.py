@@ -155,35 +155,78 @@ def _apply(store: Store, feed: Feed, result: FetchResult, interval: timedelta) -
     match result.outcome:
         case FetchOutcome.OK:
             try:
-                parsed = parse_feed(result.body, url=result.final_url or result.url,
-                                    content_type=result.headers.get("content-type"))
+                parsed = parse_feed(
+                    result.body,
+                    url=result.final_url or result.url,
+                    content_type=result.headers.get("content-type"),
+                )
             except FeedParseError as exc:
-                store.record_fetch(feed.id, status=result.status, error=str(exc),
-                                   next_fetch=failed_next, failed=True, keep_validators=False,
-                                   new_url=result.permanent_url)
+                store.record_fetch(
+                    feed.id,
+                    status=result.status,
+                    error=str(exc),
+                    next_fetch=failed_next,
+                    failed=True,
+                    keep_validators=False,
+                    new_url=result.permanent_url,
+                )
                 return FeedReport(feed.id, feed.url, feed.title, "parse_error", error=str(exc))
             stored: StoreResult = store.store_feed(feed, parsed, now=now)
-            store.record_fetch(feed.id, status=result.status, error=None,
-                               next_fetch=now + interval, etag=result.etag,
-                               last_modified=result.last_modified, keep_validators=False,
-                               new_url=result.permanent_url)
-            return FeedReport(feed.id, feed.url, parsed.title or feed.title, "ok",
-                              new=stored.new, updated=stored.updated, warning=parsed.warning,
-                              new_ids=stored.new_ids)
+            store.record_fetch(
+                feed.id,
+                status=result.status,
+                error=None,
+                next_fetch=now + interval,
+                etag=result.etag,
+                last_modified=result.last_modified,
+                keep_validators=False,
+                new_url=result.permanent_url,
+            )
+            return FeedReport(
+                feed.id,
+                feed.url,
+                parsed.title or feed.title,
+                "ok",
+                new=stored.new,
+                updated=stored.updated,
+                warning=parsed.warning,
+                new_ids=stored.new_ids,
+            )
         case FetchOutcome.NOT_MODIFIED:
-            store.record_fetch(feed.id, status=result.status, error=None,
-                               next_fetch=now + interval, etag=result.etag,
-                               last_modified=result.last_modified, new_url=result.permanent_url)
+            store.record_fetch(
+                feed.id,
+                status=result.status,
+                error=None,
+                next_fetch=now + interval,
+                etag=result.etag,
+                last_modified=result.last_modified,
+                new_url=result.permanent_url,
+            )
         case FetchOutcome.GONE:
-            store.record_fetch(feed.id, status=result.status,
-                               error=result.error or "the feed is gone (410): no longer polled",
-                               next_fetch=None, gone=True, failed=True)
+            store.record_fetch(
+                feed.id,
+                status=result.status,
+                error=result.error or "the feed is gone (410): no longer polled",
+                next_fetch=None,
+                gone=True,
+                failed=True,
+            )
         case FetchOutcome.RETRY_LATER:
-            store.record_fetch(feed.id, status=result.status, error=result.error,
-                               next_fetch=result.retry_after or failed_next, failed=True)
+            store.record_fetch(
+                feed.id,
+                status=result.status,
+                error=result.error,
+                next_fetch=result.retry_after or failed_next,
+                failed=True,
+            )
         case FetchOutcome.ERROR:
-            store.record_fetch(feed.id, status=result.status, error=result.error,
-                               next_fetch=failed_next, failed=True)
+            store.record_fetch(
+                feed.id,
+                status=result.status,
+                error=result.error,
+                next_fetch=failed_next,
+                failed=True,
+            )
     return report
 
 

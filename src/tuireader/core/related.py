@@ -4,9 +4,10 @@ The store fetches candidates (the articles matching the target's ``strongest_ter
 FTS5 index, best bm25 first, a couple of hundred); ``rank_related`` re-ranks them:
 
 - topical score = cosine of tf·idf term vectors (title terms counted ``TITLE_WEIGHT`` times,
-  sublinear tf) + ``ENTITY_WEIGHT`` × the share of the target's names (``entities``, found in
-  its title and lede) that the candidate mentions. A candidate below ``MIN_TOPICAL`` is not
-  related, whatever its section or date;
+  sublinear tf), raised by up to ``ENTITY_WEIGHT`` (×1.3) by the share of the target's names
+  (``entities``, found in its title and lede) that the candidate mentions: names lift a
+  textual match but do not make one. A candidate below ``MIN_TOPICAL`` gets no entry of its
+  own, whatever its section or date (it may still be listed as a reprint of an entry);
 - the topical score is then scaled up by context: same section, shared categories, and how
   close the two dates are;
 - ``same_story``: similarity ≥ ``SAME_STORY_SIMILARITY``, or similarity ≥
@@ -66,7 +67,7 @@ _TEXT_TERMS_LIMIT = 300  # stored text terms read, about TEXT_LIMIT characters o
 ENTITY_TEXT_LIMIT = 800  # names that matter are in the title and the lede
 ENTITY_WEIGHT = 0.3
 MIN_TOPICAL = 0.08
-SAME_STORY_SIMILARITY = 0.2
+SAME_STORY_SIMILARITY = 0.17
 SAME_STORY_MIN_SIMILARITY = 0.1  # with two shared entities
 NEAR_DUP_TITLE = 0.5
 NEAR_DUP_TEXT = 0.75
@@ -344,6 +345,7 @@ class _Scored:
     vector: tuple[dict[str, float], float]
     score: float
     same_story: bool
+    listed: bool  # strong enough for an entry of its own
     title: tuple[dict[str, float], float] | None = None  # computed when first needed
 
 
@@ -393,10 +395,13 @@ class _Grouper:
             and _cosine(a.vector, b.vector) >= NEAR_DUP_TEXT
         )
 
-    def add(self, item: _Scored) -> None:
+    def add(self, item: _Scored, *, may_open: bool) -> None:
+        """Put ``item`` in the group it duplicates, or (``may_open``) in a group of its own.
+        A reprint too weak to be listed alone is still listed under its group."""
+        room = may_open and len(self.groups) < self.limit
         if self.near_duplicates(self.target, item):
             if self.target_group is None:
-                if len(self.groups) >= self.limit:
+                if not room:
                     return
                 self.target_group = []
                 self.groups.append(self.target_group)
@@ -406,7 +411,7 @@ class _Grouper:
             if self.near_duplicates(group[0], item):  # the entry stands for its group
                 group.append(item)
                 return
-        if len(self.groups) < self.limit:
+        if room:
             self.groups.append([item])
 
     def results(self) -> list[RelatedResult]:
@@ -457,18 +462,20 @@ def rank_related(
     for doc, feature in zip(docs, features, strict=True):
         vector = _vector(feature.counts, idf)
         similarity = _cosine(target_vector, vector)
-        shared = _mentioned(names, feature.counts) if names else 0
-        topical = similarity + (ENTITY_WEIGHT * shared / len(names) if names else 0.0)
-        if topical < MIN_TOPICAL:
+        if similarity <= 0.0:
             continue
+        shared = _mentioned(names, feature.counts) if names else 0
+        # Names lift a textual match; they do not make one (a shared country is not a story).
+        topical = similarity * (1.0 + (ENTITY_WEIGHT * shared / len(names) if names else 0.0))
         same_story = similarity >= SAME_STORY_SIMILARITY or (
             similarity >= SAME_STORY_MIN_SIMILARITY and shared >= 2
         )
         score = round(topical * context.boost(doc), 6)
-        scored.append(_Scored(doc, feature, vector, score, same_story))
+        scored.append(_Scored(doc, feature, vector, score, same_story, topical >= MIN_TOPICAL))
     scored.sort(key=lambda s: (not s.same_story, -s.score, s.doc.id))
 
-    grouper = _Grouper(_Scored(target, target_features, target_vector, 0.0, True), idf, limit)
+    target_item = _Scored(target, target_features, target_vector, 0.0, True, True)
+    grouper = _Grouper(target_item, idf, limit)
     for item in scored:
-        grouper.add(item)
+        grouper.add(item, may_open=item.listed)
     return grouper.results()

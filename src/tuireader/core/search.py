@@ -8,7 +8,11 @@ from tuireader.core.terms import fts_query, tokenize
 
 
 def search(
-    store: Store, query: str, *, section_key: str | None = None, limit: int = 100,
+    store: Store,
+    query: str,
+    *,
+    section_key: str | None = None,
+    limit: int = 100,
     prefix: bool = True,
 ) -> list[ArticleRow]:
     """Articles matching ``query``, best first (bm25 with the title weighted, then newest).

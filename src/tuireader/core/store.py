@@ -103,8 +103,9 @@ _FEED_COLUMNS = (
     " full_text, etag, last_modified, last_status, last_error, next_fetch, gone, failures,"
     " config_url"
 )
+_FEED_TITLE = "COALESCE(NULLIF(f.title_override, ''), NULLIF(f.title, ''), f.url)"
 _ROW_COLUMNS = (
-    "a.id, a.feed_id, COALESCE(NULLIF(f.title_override, ''), NULLIF(f.title, ''), f.url), a.title, a.link,"
+    f"a.id, a.feed_id, {_FEED_TITLE}, a.title, a.link,"
     " a.section, a.categories, a.published, a.direction, a.read, a.starred"
 )
 
@@ -269,8 +270,10 @@ class Store:
         new_ids: list[int] = []
         with self.transaction() as db:
             if parsed.title:
-                db.execute("UPDATE feeds SET title = ?, language = ? WHERE id = ?",
-                           (parsed.title, parsed.language, feed.id))
+                db.execute(
+                    "UPDATE feeds SET title = ?, language = ? WHERE id = ?",
+                    (parsed.title, parsed.language, feed.id),
+                )
             feed_title = feed.title if feed.title != feed.url else parsed.title or feed.url
             for entry in parsed.entries:
                 key = entry_key(entry)
@@ -389,7 +392,7 @@ class Store:
 
     def article(self, article_id: int) -> Article | None:
         row = self._db.execute(
-            "SELECT a.id, a.feed_id, COALESCE(NULLIF(f.title_override, ''), NULLIF(f.title, ''), f.url),"
+            f"SELECT a.id, a.feed_id, {_FEED_TITLE},"
             " f.url, a.guid, a.link, a.title, a.author, a.published, a.updated, a.summary,"
             " a.content, a.full_text, a.full_text_error, a.language, a.direction, a.categories,"
             " a.section, a.read, a.starred, a.first_seen"
@@ -483,8 +486,10 @@ class Store:
         ).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
 
-    def search_ids(self, match: str, *, section_key: str | None = None, limit: int = 200) -> list[int]:
-        """Article ids matching an FTS5 expression, best first (bm25, title weighted), then newest."""
+    def search_ids(
+        self, match: str, *, section_key: str | None = None, limit: int = 200
+    ) -> list[int]:
+        """Ids matching an FTS5 expression, best first (bm25, title weighted), then newest."""
         sql = (
             "SELECT a.id FROM search s JOIN articles a ON a.id = s.rowid WHERE search MATCH ?"
             + (" AND a.section_key = ?" if section_key else "")
@@ -497,7 +502,7 @@ class Store:
             return []
 
     def integrity_ok(self) -> bool:
-        return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
 
 def _article_row(row: Sequence[object]) -> ArticleRow:

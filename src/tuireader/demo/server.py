@@ -70,7 +70,7 @@ class DemoSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            def do_GET(self) -> None:
                 site.answer(self)
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002

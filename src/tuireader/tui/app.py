@@ -19,9 +19,9 @@ from tuireader.core.reading import ArticleLayout
 from tuireader.core.refresh import FeedReport, refresh
 from tuireader.core.store import Store
 from tuireader.demo.server import DemoSite
+from tuireader.tui.article_render import token_style
 from tuireader.tui.i18n import Strings, interface_language
 from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
-from tuireader.tui.article_render import token_style
 from tuireader.tui.textview import TextPainter, reading_strips
 
 

@@ -108,17 +108,15 @@ class Strings:
 
     def reading_labels(self) -> Labels:
         """The words the article renderer writes itself."""
-        return Labels(
-            links=self("links"), image=self("image"), summary_note=self("summary_note")
-        )
+        return Labels(links=self("links"), image=self("image"), summary_note=self("summary_note"))
 
     @property
     def rtl(self) -> bool:
         return self.language == "ar"
 
-    def relative_time(self, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Callable[
-        [datetime], str
-    ]:
+    def relative_time(
+        self, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> Callable[[datetime], str]:
         """A function that says how long ago a moment was: "3 hours ago", "منذ 3 ساعات"."""
         language = self.language
 
@@ -127,8 +125,12 @@ class Strings:
             if abs(delta.total_seconds()) > 7 * 24 * 3600:
                 return format_date(moment, format="d MMM", locale=language)
             return format_timedelta(
-                delta, granularity="minute", threshold=1.0, add_direction=True,
-                format="narrow", locale=language,
+                delta,
+                granularity="minute",
+                threshold=1.0,
+                add_direction=True,
+                format="narrow",
+                locale=language,
             )
 
         return say

@@ -101,7 +101,9 @@ def _one_line(text: str, width: int, bidi: str, shape: str) -> str:
     return best
 
 
-def reading_strips(lines: list[ReadingLine], styles: Callable[[frozenset[str]], Style]) -> list[Strip]:
+def reading_strips(
+    lines: list[ReadingLine], styles: Callable[[frozenset[str]], Style]
+) -> list[Strip]:
     """Rich strips for laid-out reading lines."""
     return [
         Strip([Segment(segment.text, styles(segment.styles)) for segment in line.segments])

@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
@@ -40,6 +41,8 @@ def can_open_browser() -> bool:
     if sys.platform in ("darwin", "win32"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 PANES = ("sections", "articles", "reader", "related")
 
 
@@ -49,7 +52,11 @@ class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, priority=True, id="next-pane"),
         Binding(
-            "shift+tab", "cycle_pane(-1)", "Previous pane", show=False, priority=True,
+            "shift+tab",
+            "cycle_pane(-1)",
+            "Previous pane",
+            show=False,
+            priority=True,
             id="previous-pane",
         ),
         Binding("l,right", "move_pane(1)", "Pane right", show=False, id="pane-right"),
@@ -114,7 +121,8 @@ class MainScreen(Screen[None]):
         store = self.reader_app.store
         self.article_query = query
         source = RowSource(
-            store.count(query), lambda offset, limit: store.articles(query, limit=limit, offset=offset)
+            store.count(query),
+            lambda offset, limit: store.articles(query, limit=limit, offset=offset),
         )
         self.query_one(ArticleList).show(source, keep_cursor=keep_cursor)
 
@@ -145,8 +153,9 @@ class MainScreen(Screen[None]):
         app = self.reader_app
         entries = app.related_rows(row.id)
         if not entries:
-            related.add_option(Option(app.painter.one_line(app.strings("no_related"), 40),
-                                      disabled=True))
+            related.add_option(
+                Option(app.painter.one_line(app.strings("no_related"), 40), disabled=True)
+            )
             return
         width = max(related.scrollable_content_region.width, 20)
         for entry in entries:
@@ -199,13 +208,16 @@ class MainScreen(Screen[None]):
         self.show_article(self.current)
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:
-        self.sub_title = self.reader_app.strings("refreshing", done=message.done, total=message.total)
+        self.sub_title = self.reader_app.strings(
+            "refreshing", done=message.done, total=message.total
+        )
 
     def on_feed_failed(self, message: FeedFailed) -> None:
         feed = message.feed
         text = self.reader_app.strings("feed_failed", title=feed.title, error=feed.error or "")
-        self.notify(self.reader_app.painter.plain(text), severity="warning", markup=False,
-                    timeout=8)
+        self.notify(
+            self.reader_app.painter.plain(text), severity="warning", markup=False, timeout=8
+        )
 
     def on_refresh_done(self, message: RefreshDone) -> None:
         self.sub_title = message.report.summary()
@@ -231,7 +243,7 @@ class MainScreen(Screen[None]):
         return panes
 
     def focused_pane(self) -> str:
-        node = self.focused
+        node: DOMNode | None = self.focused
         while node is not None:
             if node.id in PANES:
                 return node.id

@@ -44,7 +44,7 @@ class RowSource:
 
     def replace(self, row: ArticleRow) -> None:
         """Swap in a changed row (read or starred) without a query."""
-        for page in self._pages.keys():
+        for page in list(self._pages.keys()):
             rows = self._pages.get(page)
             if rows is not None and any(r.id == row.id for r in rows):
                 self._pages[page] = [row if r.id == row.id else r for r in rows]

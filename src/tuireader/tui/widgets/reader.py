@@ -55,7 +55,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _relayout(self) -> None:
         width = self.scrollable_content_region.width
-        if width <= 0 or width == self._width and self._lines:
+        if width <= 0 or (width == self._width and self._lines):
             return
         self._width = width
         self._lines = self._layout(width) if self._layout is not None else []

@@ -31,7 +31,7 @@ def places(
     feeds: list[FeedCount],
 ) -> list[Place]:
     """The pane's entries, in order."""
-    total, unread, starred = totals
+    _total, unread, starred = totals
     result = [
         Place("all", labels["all"], ArticleQuery(), unread),
         Place("unread", labels["unread"], ArticleQuery(unread=True), unread),
@@ -48,8 +48,13 @@ def places(
     for key in sorted(by_section, key=lambda k: names.get(k, k)):
         for feed in by_section[key]:
             result.append(
-                Place(f"feed:{feed.feed.id}", feed.feed.title, ArticleQuery(feed_id=feed.feed.id),
-                      feed.unread, indent=1)
+                Place(
+                    f"feed:{feed.feed.id}",
+                    feed.feed.title,
+                    ArticleQuery(feed_id=feed.feed.id),
+                    feed.unread,
+                    indent=1,
+                )
             )
     return result
 

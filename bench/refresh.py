@@ -1,0 +1,480 @@
+"""Refresh wall time and peak memory of tuireader beside newsboat, on loopback.
+
+Run from the repository root:
+
+    python3 bench/refresh.py [--feeds 200] [--items 50] [--repeat 3] [--hosts 20] [--profile]
+
+N generated Arabic WordPress-style feeds of M items (bench/_feeds.py) are served from a
+separate process on H loopback addresses (127.0.0.1 ... 127.0.0.H, feed i on host i % H, so
+per-host connection limits work as with real sites). Each tool runs as a fresh child process,
+first on an empty cache ("cold": every feed answers 200) and then again on the same cache
+("warm": every feed answers 304 to the conditional GET). The wall time includes start-up,
+since that is what the user waits for; the "in-process" row times only tuireader's
+``refresh()`` inside its child, so the start-up cost shows as the difference. Peak memory is
+the child's maximum resident set size (``os.wait4``). Every run is checked: exit status 0,
+the server saw N 200s (cold) or N 304s (warm), and the cache holds N x M items (tuireader's
+``articles`` table, newsboat's ``rss_item`` table); a failed check is printed and makes the
+exit status 1. Medians of R repeats are printed.
+
+newsboat (Debian: ``apt-get install newsboat``) runs as ``newsboat -x reload`` with
+``reload-threads 8``; when it is missing, tuireader's figures are printed alone. newsboat
+stores a feed's ETag only from its second download, so its second run still gets 200s: runs
+that still see a 200 after the cold one are repeated (untimed, at most twice) until a run
+is all 304s, and that run is the "warm" figure. tuireader runs with its default fetch
+settings. ``--profile`` then profiles one in-process cold refresh of tuireader (cProfile on
+the event-loop thread and on the threads that parse and store) and prints where the time
+goes. Targets at N=200, M=50: cold at most a third of newsboat's wall time, warm a tenth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import json
+import os
+import pstats
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _feeds import FeedServer
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+NEWSBOAT_THREADS = 8
+RUN_TIMEOUT = 600.0  # seconds: a run that takes longer is killed and reported
+MAX_SETTLING_RUNS = 2
+COLD_TARGET, WARM_TARGET = 1 / 3, 1 / 10
+NEWSBOAT_MISSING = "newsboat not installed: apt-get install newsboat"
+
+
+# --- running a child and measuring it ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One measured child process."""
+
+    seconds: float
+    peak_kb: int
+    exit_code: int
+    output: str
+
+
+def run_measured(command: list[str], env: dict[str, str], log: Path) -> Run:
+    """Run ``command`` to completion; its wall time, peak RSS (ru_maxrss) and output."""
+    with log.open("wb") as sink:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, env=env, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT
+        )
+        # The child is not reaped before wait4 returns, so its pid cannot be reused meanwhile.
+        watchdog = threading.Timer(RUN_TIMEOUT, process.kill)
+        watchdog.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            watchdog.cancel()
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Run(seconds, usage.ru_maxrss, process.returncode, log.read_text(errors="replace"))
+
+
+def count_rows(database: Path, table: str) -> int:
+    """Rows of ``table`` in the SQLite file, or -1 if it cannot be read."""
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+            return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+    except sqlite3.Error:
+        return -1
+
+
+# --- the tools ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    """How to set a tool up in a fresh directory, run one refresh, and count what it stored."""
+
+    name: str
+    prepare: Callable[[Path, list[str]], None]
+    command: Callable[[Path], list[str]]
+    stored: Callable[[Path], int]
+    env: dict[str, str]
+    # Reads the timed figure from the run when it is not the wall time of the process.
+    inner_seconds: Callable[[Run], float] | None = None
+
+
+def _tuireader_env() -> dict[str, str]:
+    path = os.pathsep.join(p for p in (str(REPOSITORY / "src"), os.environ.get("PYTHONPATH")) if p)
+    return dict(os.environ, PYTHONPATH=path)
+
+
+def _write_tuireader_config(directory: Path, urls: list[str]) -> None:
+    # The URLs are our own loopback ones (digits, dots, slashes): no TOML escaping needed.
+    feeds = "".join(f'[[feed]]\nurl = "{url}"\n\n' for url in urls)
+    (directory / "config.toml").write_text(feeds, encoding="utf-8")
+
+
+def _tuireader_stored(directory: Path) -> int:
+    return count_rows(directory / "data" / "tuireader.db", "articles")
+
+
+def _in_process_seconds(run: Run) -> float:
+    last = run.output.strip().splitlines()[-1] if run.output.strip() else "{}"
+    return float(json.loads(last)["seconds"])
+
+
+def tuireader_cli() -> Tool:
+    """tuireader's own command, ``tuireader --config C --data-dir D refresh``."""
+    return Tool(
+        name="tuireader CLI",
+        prepare=_write_tuireader_config,
+        command=lambda d: [
+            sys.executable,
+            "-m",
+            "tuireader",
+            "--config",
+            str(d / "config.toml"),
+            "--data-dir",
+            str(d / "data"),
+            "refresh",
+        ],
+        stored=_tuireader_stored,
+        env=_tuireader_env(),
+    )
+
+
+def tuireader_in_process() -> Tool:
+    """``refresh()`` timed inside a child that has already imported tuireader."""
+    return Tool(
+        name="tuireader refresh()",
+        prepare=_write_tuireader_config,
+        command=lambda d: [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child-refresh",
+            str(d / "config.toml"),
+            str(d / "data"),
+        ],
+        stored=_tuireader_stored,
+        env=_tuireader_env(),
+        inner_seconds=_in_process_seconds,
+    )
+
+
+def _prepare_newsboat(directory: Path, urls: list[str]) -> None:
+    (directory / "urls").write_text("".join(f"{url}\n" for url in urls), encoding="utf-8")
+    (directory / "config").write_text(f"reload-threads {NEWSBOAT_THREADS}\n", encoding="utf-8")
+    (directory / "home").mkdir()
+
+
+def newsboat(executable: str) -> Tool:
+    """``newsboat -x reload`` on its own urls, cache and config files, with a throwaway HOME."""
+
+    def command(d: Path) -> list[str]:
+        return [
+            executable,
+            "-u",
+            str(d / "urls"),
+            "-c",
+            str(d / "cache.db"),
+            "-C",
+            str(d / "config"),
+            "-x",
+            "reload",
+        ]
+
+    return Tool(
+        name=f"newsboat ({NEWSBOAT_THREADS} threads)",
+        prepare=_prepare_newsboat,
+        command=command,
+        stored=lambda d: count_rows(d / "cache.db", "rss_item"),
+        env=dict(os.environ),
+    )
+
+
+# --- one tool, cold then warm ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Sample:
+    """A cold and a warm run of one tool in one fresh directory."""
+
+    cold: float
+    warm: float
+    peak_kb: int
+    stored: int
+    problems: list[str] = field(default_factory=list)
+
+
+def measure(tool: Tool, server: FeedServer, root: Path, expected_items: int) -> Sample:
+    """Cold run on an empty cache, then warm runs until one is all 304s; checked."""
+    directory = Path(tempfile.mkdtemp(prefix="run-", dir=root))
+    tool.prepare(directory, server.urls)
+    # HOME and XDG dirs point into the run directory, so no tool reads or writes the user's.
+    env = dict(
+        tool.env,
+        HOME=str(directory / "home"),
+        XDG_CONFIG_HOME=str(directory / "xdg"),
+        XDG_DATA_HOME=str(directory / "xdg"),
+        XDG_CACHE_HOME=str(directory / "xdg"),
+    )
+    (directory / "home").mkdir(exist_ok=True)
+    feeds = len(server.urls)
+    problems: list[str] = []
+    server.stats(reset=True)
+
+    def one(label: str) -> tuple[Run, dict[str, int]]:
+        run = run_measured(tool.command(directory), env, directory / f"{label}.log")
+        counts = server.stats(reset=True)
+        if run.exit_code != 0:
+            tail = " | ".join(run.output.strip().splitlines()[-3:])
+            problems.append(f"{label}: exit status {run.exit_code}: {tail}")
+        stored = tool.stored(directory)
+        if stored != expected_items:
+            problems.append(f"{label}: {stored} items stored, expected {expected_items}")
+        return run, counts
+
+    cold, counts = one("cold")
+    if counts.get("200", 0) != feeds or counts.get("304", 0) or counts.get("404", 0):
+        problems.append(f"cold: server answered {counts}, expected {feeds} x 200")
+    warm, counts = one("warm")
+    for settling in range(1, MAX_SETTLING_RUNS + 1):
+        if counts.get("200", 0) == 0:
+            break
+        warm, counts = one(f"warm{settling + 1}")
+    if counts.get("304", 0) != feeds or counts.get("200", 0):
+        problems.append(f"warm: server answered {counts}, expected {feeds} x 304")
+
+    def seconds(run: Run) -> float:
+        if tool.inner_seconds is None or run.exit_code != 0:
+            return run.seconds
+        return tool.inner_seconds(run)
+
+    stored = tool.stored(directory)
+    shutil.rmtree(directory, ignore_errors=True)
+    return Sample(seconds(cold), seconds(warm), max(cold.peak_kb, warm.peak_kb), stored, problems)
+
+
+# --- the children ------------------------------------------------------------------------------
+
+
+def child_refresh(config_file: Path, data_dir: Path) -> None:
+    """Time one ``refresh()`` after the imports; print {"seconds", "failed"} as JSON."""
+    from tuireader.core.config import load_config
+    from tuireader.core.refresh import refresh
+
+    config = load_config(config_file)
+    started = time.perf_counter()
+    report = asyncio.run(refresh(data_dir / "tuireader.db", config))
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "failed": len(report.failed)}))
+    sys.exit(1 if report.failed else 0)
+
+
+def child_profile(config_file: Path, data_dir: Path) -> None:
+    """Profile one ``refresh()``: the event-loop thread and the parse-and-store threads."""
+    import tuireader.core.refresh as refresh_module
+    from tuireader.core.config import load_config
+
+    workers: list[cProfile.Profile] = []
+    local = threading.local()
+    apply = refresh_module._apply
+
+    def profiled_apply(*args: Any) -> Any:
+        profile = getattr(local, "profile", None)
+        if profile is None:
+            profile = local.profile = cProfile.Profile()
+            workers.append(profile)
+        profile.enable()
+        try:
+            return apply(*args)
+        finally:
+            profile.disable()
+
+    refresh_module._apply = profiled_apply  # type: ignore[assignment]
+    config = load_config(config_file)
+    loop_profile = cProfile.Profile()
+    started = time.perf_counter()
+    loop_profile.enable()
+    report = asyncio.run(refresh_module.refresh(data_dir / "tuireader.db", config))
+    loop_profile.disable()
+    wall = time.perf_counter() - started
+    worker_stats = pstats.Stats(*workers) if workers else None
+    print(f"profiled cold refresh: {wall:.2f} s wall (cProfile slows it), {report.summary()}")
+    if worker_stats is not None:
+        print_stages(worker_stats, pstats.Stats(loop_profile))
+        print("\nparse-and-store threads, top functions by own time:")
+        worker_stats.sort_stats("tottime").print_stats(18)
+    print("event-loop thread (fetching; includes idle waits in select), top by own time:")
+    pstats.Stats(loop_profile).sort_stats("tottime").print_stats(12)
+
+
+# (file suffix, function name, label) of the stages named in the profile summary.
+STAGES = (
+    ("bench/refresh.py", "profiled_apply", "parse and store, in all (worker threads)"),
+    ("core/parse.py", "parse_feed", "  parse_feed (decode, XML, clean HTML, sanitize)"),
+    ("core/store.py", "store_feed", "  store_feed (SQLite writes + search index)"),
+    ("core/store.py", "_index", "    search indexing (text + terms + FTS insert)"),
+    ("core/searchtext.py", "index_fields", "      index_fields (HTML to text, Arabic terms)"),
+    ("core/store.py", "record_fetch", "  record_fetch (feed row update)"),
+    ("core/store.py", "transaction", "  transactions (BEGIN ... COMMIT)"),
+)
+
+
+def print_stages(workers: pstats.Stats, loop: pstats.Stats) -> None:
+    """Cumulative seconds of the main stages, from the merged profiles."""
+    print("\nstage                                               cumulative s")
+    for suffix, name, label in STAGES:
+        total = 0.0
+        for stats in (workers, loop):
+            for (filename, _, function), row in stats.stats.items():  # type: ignore[attr-defined]
+                if function == name and filename.endswith(suffix):
+                    total = max(total, float(row[3]))
+        print(f"{label:<52}{total:>11.2f}")
+    rows = workers.stats.items()  # type: ignore[attr-defined]
+    sql = sum(float(row[3]) for (where, _, fn), row in rows if where == "~" and "sqlite3" in fn)
+    print(f"{'  all SQLite calls (SQL, FTS5 inserts, COMMIT)':<52}{sql:>11.2f}")
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def print_table(results: dict[str, list[Sample]], expected: int) -> None:
+    """tool | cold s | warm s | peak MB | items stored, medians of the repeats."""
+    print(f"\n{'tool':<24}{'cold s':>9}{'warm s':>9}{'peak MB':>9}{'items stored':>14}")
+    for name, samples in results.items():
+        cold = median([s.cold for s in samples])
+        warm = median([s.warm for s in samples])
+        peak = median([s.peak_kb / 1024 for s in samples])
+        stored = min(s.stored for s in samples)
+        mark = "" if all(not s.problems for s in samples) else "  (failed checks, below)"
+        print(f"{name:<24}{cold:>9.2f}{warm:>9.2f}{peak:>9.0f}{stored:>8}/{expected}{mark}")
+
+
+def print_targets(results: dict[str, list[Sample]], reference: str) -> None:
+    """tuireader's medians as a fraction of newsboat's, against the targets."""
+    base = results[reference]
+    base_cold, base_warm = median([s.cold for s in base]), median([s.warm for s in base])
+    print()
+    for name, samples in results.items():
+        if name == reference:
+            continue
+        cold = median([s.cold for s in samples]) / base_cold
+        warm = median([s.warm for s in samples]) / base_warm
+        verdict = [
+            "cold " + ("met" if cold <= COLD_TARGET else "missed"),
+            "warm " + ("met" if warm <= WARM_TARGET else "missed"),
+        ]
+        print(
+            f"{name} / newsboat: cold {cold:.2f}x (target <= {COLD_TARGET:.2f}x), "
+            f"warm {warm:.2f}x (target <= {WARM_TARGET:.2f}x): {', '.join(verdict)}"
+        )
+
+
+def newsboat_version(executable: str) -> str:
+    result = subprocess.run([executable, "--version"], capture_output=True, text=True, timeout=30)
+    return result.stdout.splitlines()[0] if result.stdout else "newsboat (version unknown)"
+
+
+def run_benchmark(options: argparse.Namespace) -> int:
+    """Measure every tool, print the table; 1 if any check failed."""
+    executable = shutil.which("newsboat")
+    tools = [tuireader_cli(), tuireader_in_process()]
+    if executable is not None:
+        tools.append(newsboat(executable))
+    expected = options.feeds * options.items
+    from tuireader.core.config import FetchConfig
+
+    defaults = FetchConfig()
+    print(
+        f"{options.feeds} feeds x {options.items} items = {expected} items on "
+        f"{min(options.hosts, options.feeds)} loopback hosts; median of {options.repeat}; "
+        f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"tuireader: concurrency {defaults.concurrency}, per_host {defaults.per_host}; "
+        + (newsboat_version(executable) if executable else NEWSBOAT_MISSING)
+    )
+    results: dict[str, list[Sample]] = {tool.name: [] for tool in tools}
+    from _feeds import FeedServer
+
+    with (
+        FeedServer(options.feeds, options.items, hosts=options.hosts, seed=options.seed) as server,
+        tempfile.TemporaryDirectory(prefix="tuireader-bench-") as scratch,
+    ):
+        for repeat in range(options.repeat):
+            for tool in tools:
+                sample = measure(tool, server, Path(scratch), expected)
+                results[tool.name].append(sample)
+                print(
+                    f"  run {repeat + 1} {tool.name:<22} cold {sample.cold:7.2f} s  "
+                    f"warm {sample.warm:6.2f} s  peak {sample.peak_kb / 1024:5.0f} MB  "
+                    f"stored {sample.stored}",
+                    flush=True,
+                )
+        print_table(results, expected)
+        if executable is None:
+            print(f"\n{NEWSBOAT_MISSING}")
+        else:
+            print_targets(results, tools[-1].name)
+        problems = [f"{name}: {p}" for name, ss in results.items() for s in ss for p in s.problems]
+        for problem in problems:
+            print(f"CHECK FAILED: {problem}")
+        if options.profile:
+            print()
+            directory = Path(scratch) / "profile"
+            directory.mkdir()
+            _write_tuireader_config(directory, server.urls)
+            command = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--child-profile",
+                str(directory / "config.toml"),
+                str(directory / "data"),
+            ]
+            subprocess.run(command, env=_tuireader_env(), check=False, timeout=RUN_TIMEOUT)
+    return 1 if problems else 0
+
+
+def main() -> None:
+    """Parse the options and run the benchmark (or one of its child roles)."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=200, help="feeds (N)")
+    parser.add_argument("--items", type=int, default=50, help="items per feed (M)")
+    parser.add_argument("--repeat", type=int, default=3, help="repeats; medians are shown")
+    parser.add_argument("--hosts", type=int, default=20, help="loopback hosts serving them")
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the generated feeds")
+    parser.add_argument("--profile", action="store_true", help="profile a tuireader cold run")
+    parser.add_argument("--child-refresh", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-profile", nargs=2, type=Path, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child_refresh:
+        child_refresh(*options.child_refresh)
+    elif options.child_profile:
+        child_profile(*options.child_profile)
+    else:
+        if options.feeds < 1 or options.items < 1 or options.repeat < 1:
+            parser.error("--feeds, --items and --repeat must be at least 1")
+        if not 1 <= options.hosts <= 254:
+            parser.error("--hosts must be between 1 and 254")
+        sys.exit(run_benchmark(options))
+
+
+if __name__ == "__main__":
+    main()
