@@ -22,15 +22,16 @@ from bidi import get_display
 from tuireader.text import ParagraphLayout
 from tuireader.text.shaping import _word_cache
 
-WORDS = (
-    "قال المتحدث باسم الحكومة إن الاجتماع الذي عقد في العاصمة انتهى دون اتفاق على الخطوات "
-    "المقبلة وأضاف أن الوزراء ناقشوا الأوضاع الاقتصادية والسياسية في المنطقة كما أكد رئيس "
-    "الوزراء أن البلاد ستواصل دعم المبادرات الإقليمية من أجل تحقيق الاستقرار والتنمية وأشار "
-    "التقرير إلى ارتفاع أسعار النفط والقمح خلال الأسبوع الماضي بينما تراجعت البورصة المحلية "
-    "وسط مخاوف المستثمرين من تباطؤ النمو العالمي وأعلنت وزارة الصحة عن حملة جديدة للتطعيم "
-    "تشمل جميع المحافظات ويتوقع الخبراء أن تستمر المفاوضات حتى نهاية الشهر الجاري لا يزال "
-    "الوضع متوترا على الحدود حسب مصادر مطلعة تحدثت إلى الصحفيين مساء أمس"
-).split()
+VOCABULARY = """
+قال المتحدث باسم الحكومة إن الاجتماع الذي عقد في العاصمة انتهى دون اتفاق على الخطوات
+المقبلة وأضاف أن الوزراء ناقشوا الأوضاع الاقتصادية والسياسية في المنطقة كما أكد رئيس
+الوزراء أن البلاد ستواصل دعم المبادرات الإقليمية من أجل تحقيق الاستقرار والتنمية وأشار
+التقرير إلى ارتفاع أسعار النفط والقمح خلال الأسبوع الماضي بينما تراجعت البورصة المحلية
+وسط مخاوف المستثمرين من تباطؤ النمو العالمي وأعلنت وزارة الصحة عن حملة جديدة للتطعيم
+تشمل جميع المحافظات ويتوقع الخبراء أن تستمر المفاوضات حتى نهاية الشهر الجاري لا يزال
+الوضع متوترا على الحدود حسب مصادر مطلعة تحدثت إلى الصحفيين مساء أمس
+"""
+WORDS = VOCABULARY.split()
 PREFIXES = ("",) * 12 + ("و", "ب", "ل", "ف", "وال", "بال", "لل")
 SUFFIXES = ("",) * 12 + ("ها", "هم", "ات", "ين", "ة", "ه", "نا")
 EXTRAS = ("(CNN)", "Apple", "BBC", "«الأمم المتحدة»", "28-02-2025", "%12.5", "2025", "(Q1)")
@@ -51,14 +52,18 @@ def make_article(words: int, seed: int = 7) -> list[str]:
             if rng.random() < 0.5:
                 sentence.insert(rng.randrange(len(sentence)), rng.choice(EXTRAS))
             if rng.random() < 0.05:
-                sentence.append("https://news.example.com/ar/2025/article?id=" + str(rng.randint(1, 9999)))
+                sentence.append(
+                    "https://news.example.com/ar/2025/article?id=" + str(rng.randint(1, 9999))
+                )
             total += len(sentence)
             sentences.append(" ".join(sentence) + rng.choice((".", "،", ".", ":")))
         paragraphs.append(" ".join(sentences))
     return paragraphs
 
 
-def best_of(repeat: int, run: Callable[[], object], setup: Callable[[], None] | None = None) -> float:
+def best_of(
+    repeat: int, run: Callable[[], object], setup: Callable[[], None] | None = None
+) -> float:
     """Best wall time of ``repeat`` runs, in seconds."""
     best = float("inf")
     for _ in range(repeat):
@@ -68,6 +73,36 @@ def best_of(repeat: int, run: Callable[[], object], setup: Callable[[], None] | 
         run()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def measure_layouts(
+    paragraphs: list[str], shaping: bool, repeat: int, row: Callable[[str, float], None]
+) -> None:
+    """First layout, re-layout and styled layout of every paragraph, shaped or not."""
+    name = "shaped" if shaping else "unshaped"
+    layouts: list[ParagraphLayout] = []
+
+    def first() -> None:
+        layouts[:] = [ParagraphLayout(p, shaping=shaping) for p in paragraphs]
+        for layout in layouts:
+            layout.visual_lines(80)
+
+    row(f"first layout at 80, {name} (word cache cold)", best_of(repeat, first, _word_cache.clear))
+    row(f"first layout at 80, {name} (word cache warm)", best_of(repeat, first))
+    widths = iter(range(100, 100 + repeat))
+
+    def relayout() -> None:
+        width = next(widths)  # a new width each time: nothing cached
+        for layout in layouts:
+            layout.visual_lines(width)
+
+    row(f"re-layout at a new width (100+), {name}", best_of(repeat, relayout))
+
+    def styled() -> None:
+        for layout in layouts:
+            layout.lines(80)
+
+    row(f"styled lines(80), aligned, {name}", best_of(repeat, styled))
 
 
 def main() -> None:
@@ -88,32 +123,12 @@ def main() -> None:
     def row(label: str, seconds: float) -> None:
         print(f"{label:<44} {seconds * 1e3:>8.1f} {seconds * 1e6 / count:>13.0f}")
 
-    row("python-bidi get_display (no wrap, no L3/L4)", best_of(args.repeat, lambda: [get_display(p) for p in paragraphs]))
+    row(
+        "python-bidi get_display (no wrap, no L3/L4)",
+        best_of(args.repeat, lambda: [get_display(p) for p in paragraphs]),
+    )
     for shaping in (False, True):
-        name = "shaped" if shaping else "unshaped"
-        layouts: list[ParagraphLayout] = []
-
-        def first(shaping: bool = shaping) -> None:
-            layouts[:] = [ParagraphLayout(p, shaping=shaping) for p in paragraphs]
-            for layout in layouts:
-                layout.visual_lines(80)
-
-        row(f"first layout at 80, {name} (word cache cold)", best_of(args.repeat, first, _word_cache.clear))
-        row(f"first layout at 80, {name} (word cache warm)", best_of(args.repeat, first))
-        widths = iter(range(100, 100 + args.repeat))
-
-        def relayout() -> None:
-            width = next(widths)
-            for layout in layouts:
-                layout.visual_lines(width)
-
-        row(f"re-layout at a new width (100+), {name}", best_of(args.repeat, relayout))
-
-        def styled() -> None:
-            for layout in layouts:
-                layout.lines(80)
-
-        row(f"styled lines(80), aligned, {name}", best_of(args.repeat, styled))
+        measure_layouts(paragraphs, shaping, args.repeat, row)
 
 
 if __name__ == "__main__":

@@ -284,68 +284,88 @@ def child_refresh(config_file: Path, data_dir: Path) -> None:
 
 
 def child_profile(config_file: Path, data_dir: Path) -> None:
-    """Profile one ``refresh()``: the event-loop thread and the parse-and-store threads."""
+    """Profile a cold and then a warm ``refresh()``, on the event loop and in its threads."""
     import tuireader.core.refresh as refresh_module
     from tuireader.core.config import load_config
 
-    workers: list[cProfile.Profile] = []
-    local = threading.local()
-    apply = refresh_module._apply
+    config = load_config(config_file)
+    for label in ("cold", "warm"):
+        loop, workers, seconds, summary = _profiled_refresh(refresh_module, data_dir, config)
+        print(f"\nprofiled {label} refresh: {seconds:.2f} s wall (cProfile slows it); {summary}")
+        print_stages(loop, workers)
+        print(f"\n{label}, threads that open the store, parse and store (top by own time):")
+        workers.sort_stats("tottime").print_stats(14 if label == "cold" else 8)
+        print(f"{label}, event-loop thread: fetching (top by own time; select is idle time):")
+        loop.sort_stats("tottime").print_stats(10)
 
-    def profiled_apply(*args: Any) -> Any:
+
+def _profiled_refresh(
+    refresh_module: Any, data_dir: Path, config: Any
+) -> tuple[pstats.Stats, pstats.Stats, float, str]:
+    """One refresh with one cProfile per thread; (loop, threads merged, wall s, summary)."""
+    profiles: list[cProfile.Profile] = []
+    local = threading.local()
+    to_thread = asyncio.to_thread
+
+    def profiled(function: Callable[..., Any], *args: Any) -> Any:
         profile = getattr(local, "profile", None)
         if profile is None:
             profile = local.profile = cProfile.Profile()
-            workers.append(profile)
+            profiles.append(profile)
         profile.enable()
         try:
-            return apply(*args)
+            return function(*args)
         finally:
             profile.disable()
 
-    refresh_module._apply = profiled_apply  # type: ignore[assignment]
-    config = load_config(config_file)
+    async def profiled_to_thread(function: Callable[..., Any], /, *args: Any) -> Any:
+        return await to_thread(profiled, function, *args)
+
+    # Every blocking step of refresh() (open and migrate, sync, parse and store) goes through
+    # asyncio.to_thread: wrapping it profiles each of them in the thread that runs it.
+    refresh_module.asyncio.to_thread = profiled_to_thread
     loop_profile = cProfile.Profile()
-    started = time.perf_counter()
-    loop_profile.enable()
-    report = asyncio.run(refresh_module.refresh(data_dir / "tuireader.db", config))
-    loop_profile.disable()
-    wall = time.perf_counter() - started
-    worker_stats = pstats.Stats(*workers) if workers else None
-    print(f"profiled cold refresh: {wall:.2f} s wall (cProfile slows it), {report.summary()}")
-    if worker_stats is not None:
-        print_stages(worker_stats, pstats.Stats(loop_profile))
-        print("\nparse-and-store threads, top functions by own time:")
-        worker_stats.sort_stats("tottime").print_stats(18)
-    print("event-loop thread (fetching; includes idle waits in select), top by own time:")
-    pstats.Stats(loop_profile).sort_stats("tottime").print_stats(12)
+    try:
+        started = time.perf_counter()
+        loop_profile.enable()
+        report = asyncio.run(refresh_module.refresh(data_dir / "tuireader.db", config))
+        loop_profile.disable()
+        seconds = time.perf_counter() - started
+    finally:
+        refresh_module.asyncio.to_thread = to_thread
+    return pstats.Stats(loop_profile), pstats.Stats(*profiles), seconds, report.summary()
 
 
-# (file suffix, function name, label) of the stages named in the profile summary.
-STAGES = (
-    ("bench/refresh.py", "profiled_apply", "parse and store, in all (worker threads)"),
-    ("core/parse.py", "parse_feed", "  parse_feed (decode, XML, clean HTML, sanitize)"),
-    ("core/store.py", "store_feed", "  store_feed (SQLite writes + search index)"),
-    ("core/store.py", "_index", "    search indexing (text + terms + FTS insert)"),
-    ("core/searchtext.py", "index_fields", "      index_fields (HTML to text, Arabic terms)"),
-    ("core/store.py", "record_fetch", "  record_fetch (feed row update)"),
-    ("core/store.py", "transaction", "  transactions (BEGIN ... COMMIT)"),
-)
+def _stages() -> list[tuple[str, Callable[..., Any]]]:
+    from tuireader.core import refresh, searchtext, store
+    from tuireader.core.fetch import Fetcher
+    from tuireader.core.parse import parse_feed
+
+    return [
+        ("open the store (connect, migrate)", store.Store.__init__),
+        ("sync_feeds (config into the feeds table)", store.Store.sync_feeds),
+        ("create the HTTP client (Fetcher.__init__)", Fetcher.__init__),
+        ("parse and store, per feed (_apply)", refresh._apply),
+        ("  parse_feed (decode, XML, clean HTML, sanitize)", parse_feed),
+        ("  store_feed (SQLite writes + search index)", store.Store.store_feed),
+        ("    search indexing (text, terms, FTS insert)", store.Store._index),
+        ("      index_fields (HTML to text, Arabic terms)", searchtext.index_fields),
+        ("  record_fetch (the feed's row)", store.Store.record_fetch),
+    ]
 
 
-def print_stages(workers: pstats.Stats, loop: pstats.Stats) -> None:
-    """Cumulative seconds of the main stages, from the merged profiles."""
-    print("\nstage                                               cumulative s")
-    for suffix, name, label in STAGES:
-        total = 0.0
-        for stats in (workers, loop):
-            for (filename, _, function), row in stats.stats.items():  # type: ignore[attr-defined]
-                if function == name and filename.endswith(suffix):
-                    total = max(total, float(row[3]))
-        print(f"{label:<52}{total:>11.2f}")
+def print_stages(loop: pstats.Stats, workers: pstats.Stats) -> None:
+    """Cumulative seconds of the main steps of a refresh, from the profiles."""
+    print(f"{'step':<52}{'cumulative s':>13}")
+    tables = [loop.stats, workers.stats]  # type: ignore[attr-defined]
+    for label, function in _stages():
+        code = function.__code__
+        key = (code.co_filename, code.co_firstlineno, code.co_name)
+        seconds = sum(float(table[key][3]) for table in tables if key in table)
+        print(f"{label:<52}{seconds:>13.2f}")
     rows = workers.stats.items()  # type: ignore[attr-defined]
     sql = sum(float(row[3]) for (where, _, fn), row in rows if where == "~" and "sqlite3" in fn)
-    print(f"{'  all SQLite calls (SQL, FTS5 inserts, COMMIT)':<52}{sql:>11.2f}")
+    print(f"{'  all SQLite calls (SQL, FTS5 inserts, COMMIT)':<52}{sql:>13.2f}")
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -392,63 +412,84 @@ def newsboat_version(executable: str) -> str:
     return result.stdout.splitlines()[0] if result.stdout else "newsboat (version unknown)"
 
 
+def print_header(options: argparse.Namespace, executable: str | None) -> None:
+    """What is measured, on what machine, against which newsboat."""
+    from tuireader.core.config import FetchConfig
+
+    defaults = FetchConfig()
+    hosts = min(options.hosts, options.feeds)
+    print(
+        f"{options.feeds} feeds x {options.items} items = {options.feeds * options.items} items"
+        f" on {hosts} loopback hosts; median of {options.repeat}; {os.cpu_count()} CPUs,"
+        f" load average {os.getloadavg()[0]:.1f}"
+    )
+    newsboat_words = newsboat_version(executable) if executable else NEWSBOAT_MISSING
+    print(
+        f"tuireader: concurrency {defaults.concurrency}, per_host {defaults.per_host};"
+        f" {newsboat_words}"
+    )
+
+
+def measure_all(
+    tools: list[Tool], server: FeedServer, scratch: Path, repeat: int, expected: int
+) -> dict[str, list[Sample]]:
+    """``repeat`` rounds of every tool in turn (interleaved, so drifting load hits all)."""
+    results: dict[str, list[Sample]] = {tool.name: [] for tool in tools}
+    for round_number in range(1, repeat + 1):
+        for tool in tools:
+            sample = measure(tool, server, scratch, expected)
+            results[tool.name].append(sample)
+            print(
+                f"  run {round_number} {tool.name:<22} cold {sample.cold:7.2f} s  "
+                f"warm {sample.warm:6.2f} s  peak {sample.peak_kb / 1024:5.0f} MB  "
+                f"stored {sample.stored}",
+                flush=True,
+            )
+    return results
+
+
+def profile_tuireader(server: FeedServer, scratch: Path) -> None:
+    """Profile a cold and a warm in-process refresh in a fresh child and directory."""
+    directory = Path(tempfile.mkdtemp(prefix="profile-", dir=scratch))
+    _write_tuireader_config(directory, server.urls)
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child-profile",
+        str(directory / "config.toml"),
+        str(directory / "data"),
+    ]
+    subprocess.run(command, env=_tuireader_env(), check=False, timeout=RUN_TIMEOUT)
+
+
 def run_benchmark(options: argparse.Namespace) -> int:
-    """Measure every tool, print the table; 1 if any check failed."""
+    """Measure every tool and print the table (and the profile); 1 if any check failed."""
+    from _feeds import FeedServer
+
     executable = shutil.which("newsboat")
     tools = [tuireader_cli(), tuireader_in_process()]
     if executable is not None:
         tools.append(newsboat(executable))
     expected = options.feeds * options.items
-    from tuireader.core.config import FetchConfig
-
-    defaults = FetchConfig()
-    print(
-        f"{options.feeds} feeds x {options.items} items = {expected} items on "
-        f"{min(options.hosts, options.feeds)} loopback hosts; median of {options.repeat}; "
-        f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
-    )
-    print(
-        f"tuireader: concurrency {defaults.concurrency}, per_host {defaults.per_host}; "
-        + (newsboat_version(executable) if executable else NEWSBOAT_MISSING)
-    )
-    results: dict[str, list[Sample]] = {tool.name: [] for tool in tools}
-    from _feeds import FeedServer
-
+    print_header(options, executable)
+    problems: list[str] = []
     with (
         FeedServer(options.feeds, options.items, hosts=options.hosts, seed=options.seed) as server,
         tempfile.TemporaryDirectory(prefix="tuireader-bench-") as scratch,
     ):
-        for repeat in range(options.repeat):
-            for tool in tools:
-                sample = measure(tool, server, Path(scratch), expected)
-                results[tool.name].append(sample)
-                print(
-                    f"  run {repeat + 1} {tool.name:<22} cold {sample.cold:7.2f} s  "
-                    f"warm {sample.warm:6.2f} s  peak {sample.peak_kb / 1024:5.0f} MB  "
-                    f"stored {sample.stored}",
-                    flush=True,
-                )
-        print_table(results, expected)
-        if executable is None:
-            print(f"\n{NEWSBOAT_MISSING}")
-        else:
-            print_targets(results, tools[-1].name)
-        problems = [f"{name}: {p}" for name, ss in results.items() for s in ss for p in s.problems]
-        for problem in problems:
-            print(f"CHECK FAILED: {problem}")
+        if options.repeat > 0:
+            results = measure_all(tools, server, Path(scratch), options.repeat, expected)
+            print_table(results, expected)
+            if executable is None:
+                print(f"\n{NEWSBOAT_MISSING}")
+            else:
+                print_targets(results, tools[-1].name)
+            for name, samples in results.items():
+                problems += [f"{name}: {p}" for sample in samples for p in sample.problems]
+            for problem in problems:
+                print(f"CHECK FAILED: {problem}")
         if options.profile:
-            print()
-            directory = Path(scratch) / "profile"
-            directory.mkdir()
-            _write_tuireader_config(directory, server.urls)
-            command = [
-                sys.executable,
-                str(Path(__file__).resolve()),
-                "--child-profile",
-                str(directory / "config.toml"),
-                str(directory / "data"),
-            ]
-            subprocess.run(command, env=_tuireader_env(), check=False, timeout=RUN_TIMEOUT)
+            profile_tuireader(server, Path(scratch))
     return 1 if problems else 0
 
 
@@ -457,10 +498,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--feeds", type=int, default=200, help="feeds (N)")
     parser.add_argument("--items", type=int, default=50, help="items per feed (M)")
-    parser.add_argument("--repeat", type=int, default=3, help="repeats; medians are shown")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds; medians are shown")
     parser.add_argument("--hosts", type=int, default=20, help="loopback hosts serving them")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the generated feeds")
-    parser.add_argument("--profile", action="store_true", help="profile a tuireader cold run")
+    parser.add_argument(
+        "--profile", action="store_true", help="then profile tuireader's cold and warm refresh"
+    )
     parser.add_argument("--child-refresh", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-profile", nargs=2, type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -469,8 +512,10 @@ def main() -> None:
     elif options.child_profile:
         child_profile(*options.child_profile)
     else:
-        if options.feeds < 1 or options.items < 1 or options.repeat < 1:
-            parser.error("--feeds, --items and --repeat must be at least 1")
+        if options.feeds < 1 or options.items < 1:
+            parser.error("--feeds and --items must be at least 1")
+        if options.repeat < 0 or (options.repeat == 0 and not options.profile):
+            parser.error("--repeat must be at least 1 (or 0 with --profile: profile only)")
         if not 1 <= options.hosts <= 254:
             parser.error("--hosts must be between 1 and 254")
         sys.exit(run_benchmark(options))

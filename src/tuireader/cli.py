@@ -31,6 +31,7 @@ from tuireader.core.paths import Paths, resolve_paths
 from tuireader.core.reading import ArticleLayout
 from tuireader.core.refresh import FeedReport, RefreshReport, fetch_full_text_now, refresh
 from tuireader.core.search import search
+from tuireader.core.similar import related_articles
 from tuireader.core.sections import section_key
 from tuireader.core.store import ArticleQuery, Store, StoreError
 from tuireader.core.terminal import (
@@ -524,3 +525,33 @@ def search_command(
             prefix=False,
         )
     print_rows(rows, as_json)
+
+
+@main.command("related")
+@click.argument("article_id", type=int)
+@click.option("--limit", type=click.IntRange(1, 100), default=8, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def related_command(context: Context, article_id: int, limit: int, as_json: bool) -> None:
+    """Articles related to ARTICLE_ID: the same story first, reprints grouped under "also"."""
+    with context.store() as store:
+        if store.article(article_id) is None:
+            fail(f"there is no article {article_id}")
+        entries = related_articles(store, article_id, limit=limit)
+    if as_json:
+        print_json(
+            [
+                {
+                    **article_json(entry.row),
+                    "same_story": entry.same_story,
+                    "score": round(entry.score, 4),
+                    "also": [article_json(row) for row in entry.also],
+                }
+                for entry in entries
+            ]
+        )
+        return
+    for entry in entries:
+        print_rows([entry.row], False)
+        for row in entry.also:
+            say(f"{'':>9}also reported by {row.feed_title}: {row.title}")

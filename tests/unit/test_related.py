@@ -9,7 +9,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from tuireader.core import related as related_module
 from tuireader.core.related import (
     RelatedDoc,
     RelatedResult,
@@ -237,6 +240,56 @@ def test_stored_index_terms_are_used_like_the_text() -> None:
     ]
     by_id = {a.id: a for a in stored}
     assert rank_related(by_id[6], stored) == related(6)
+
+
+PARTY_COUNCIL = (
+    "يعقد حزب الاستقلال دورة عادية لمجلسه الوطني نهاية الأسبوع الجاري لمناقشة الوضع التنظيمي "
+    "للحزب واختيار أعضاء اللجنة التنفيذية الجديدة وتقييم أداء الفريق البرلماني خلال الدورة "
+    "الخريفية، كما سيناقش المجلس مشروع الورقة المذهبية وتعديل النظام الداخلي."
+)
+
+
+def test_a_reprint_too_weak_to_stand_alone_is_still_listed_under_its_entry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    title = "حزب الاستقلال يعقد دورة مجلسه الوطني بعد الانتخابات"
+    report = doc(50, title, PARTY_COUNCIL + " ويأتي الاجتماع بعد الانتخابات.", "سياسة", "أ", 10)
+    reprint = doc(51, title, PARTY_COUNCIL, "سياسة", "ب", 11)
+    pool = [*ARTICLES, report, reprint]
+    # Sweep the entry threshold across the scores of the report and of its reprint (which
+    # mentions the elections once less): whenever either is listed, both are, in one entry.
+    seen_alone = False
+    for step in range(80):
+        monkeypatch.setattr(related_module, "MIN_TOPICAL", step / 200)
+        results = rank_related(BY_ID[1], pool, limit=20)
+        if {50, 51} & listed(results):
+            entry = entry_of(results, 50)
+            assert {entry.id, *entry.also} == {50, 51}, step
+            seen_alone = seen_alone or entry.also == (51,)
+    assert seen_alone
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(sorted(BY_ID)),
+    st.lists(st.sampled_from(sorted(BY_ID)), max_size=25),
+    st.integers(min_value=1, max_value=10),
+    st.randoms(use_true_random=False),
+)
+def test_ranking_invariants(
+    target_id: int, candidate_ids: list[int], limit: int, rng: random.Random
+) -> None:
+    candidates = [BY_ID[i] for i in candidate_ids]
+    results = rank_related(BY_ID[target_id], candidates, limit=limit)
+    every = [r.id for r in results] + [i for r in results for i in r.also]
+    assert len(every) == len(set(every)), "an article is listed once"
+    assert target_id not in every
+    assert set(every) <= set(candidate_ids)
+    assert len(results) <= limit
+    flags = [r.same_story for r in results]
+    assert flags == sorted(flags, reverse=True), "same-story entries first"
+    rng.shuffle(candidates)
+    assert rank_related(BY_ID[target_id], candidates, limit=limit) == results
 
 
 # --- strongest terms -----------------------------------------------------------------------

@@ -476,6 +476,10 @@ def rank_related(
 
     target_item = _Scored(target, target_features, target_vector, 0.0, True, True)
     grouper = _Grouper(target_item, idf, limit)
+    for item in scored:  # the entries first, then the reprints too weak to stand alone
+        if item.listed:
+            grouper.add(item, may_open=True)
     for item in scored:
-        grouper.add(item, may_open=item.listed)
+        if not item.listed:
+            grouper.add(item, may_open=False)
     return grouper.results()

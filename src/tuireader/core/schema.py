@@ -65,6 +65,10 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM search WHERE rowid = old.id;
     END;
     """,
+    # 2: document frequencies of index terms, for related articles.
+    """
+    CREATE VIRTUAL TABLE search_vocab USING fts5vocab (search, 'row');
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

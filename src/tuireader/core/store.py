@@ -501,6 +501,20 @@ class Store:
         except sqlite3.OperationalError:
             return []
 
+    def index_terms_of(self, article_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """The stored (title, body) index terms of articles."""
+        if not article_ids:
+            return {}
+        marks = ",".join("?" * len(article_ids))
+        rows = self._db.execute(
+            f"SELECT rowid, title, body FROM search WHERE rowid IN ({marks})", list(article_ids)
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def document_frequencies(self) -> dict[str, int]:
+        """In how many articles each index term occurs (one pass over the index vocabulary)."""
+        return dict(self._db.execute("SELECT term, doc FROM search_vocab"))
+
     def integrity_ok(self) -> bool:
         return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 

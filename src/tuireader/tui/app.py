@@ -14,8 +14,9 @@ from textual.binding import Binding
 from textual.strip import Strip
 
 from tuireader.core.config import Config
-from tuireader.core.models import Article, ArticleRow
+from tuireader.core.models import Article
 from tuireader.core.reading import ArticleLayout
+from tuireader.core.similar import RelatedEntry, TermStats, related_articles
 from tuireader.core.refresh import FeedReport, refresh
 from tuireader.core.store import Store
 from tuireader.demo.server import DemoSite
@@ -57,6 +58,7 @@ class TuiReader(App[None]):
         self.painter = TextPainter(settings.bidi, settings.shape)
         self.store = Store(settings.database)
         self.highlight_terms: tuple[str, ...] = ()
+        self.term_stats = TermStats()
         self._demo: tuple[DemoSite, Path] | None = None
         self.store.sync_feeds(settings.config.feeds)
 
@@ -138,8 +140,9 @@ class TuiReader(App[None]):
 
         return lay_out
 
-    def related_rows(self, article_id: int) -> list[ArticleRow]:
-        return []
+    def related(self, article_id: int) -> list[RelatedEntry]:
+        """The related articles of one article (milliseconds: the term statistics are kept)."""
+        return related_articles(self.store, article_id, limit=12, stats=self.term_stats)
 
     # --- modes ---------------------------------------------------------------------------------
 

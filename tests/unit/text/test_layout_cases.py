@@ -40,15 +40,45 @@ CASES = [
     ),
     ("hard-split-keeps-marks", "مَرْحَبًا", 2, "auto", ["رْمَ", "بًحَ", "ا"]),
     # isolates are honoured, never emitted
-    ("ltr-isolate-in-rtl", "قال \u2066Hello, World!\u2069 هنا", 80, "auto", ["انه Hello, World! لاق"]),
-    ("rtl-isolate-in-ltr", "He said \u2067مرحبا بكم\u2069 today", 80, "auto", ["He said مكب ابحرم today"]),
+    (
+        "ltr-isolate-in-rtl",
+        "قال \u2066Hello, World!\u2069 هنا",
+        80,
+        "auto",
+        ["انه Hello, World! لاق"],
+    ),
+    (
+        "rtl-isolate-in-ltr",
+        "He said \u2067مرحبا بكم\u2069 today",
+        80,
+        "auto",
+        ["He said مكب ابحرم today"],
+    ),
     ("marks-dropped", "\u200fسلام\u200e", 80, "auto", ["مالس"]),
     # spoofing: RLO is read as RLE, so the file name keeps its logical order
-    ("spoofed-file-name", "اسم الملف \u202egnp.exe\u202c مرفق", 80, "auto", ["قفرم gnp.exe فلملا مسا"]),
+    (
+        "spoofed-file-name",
+        "اسم الملف \u202egnp.exe\u202c مرفق",
+        80,
+        "auto",
+        ["قفرم gnp.exe فلملا مسا"],
+    ),
     ("spoofed-ltr", "Hello \u202eolleh\u202c world", 80, "auto", ["Hello olleh world"]),
     # links, addresses and handles are isolated
-    ("url", "انظر https://example.com/news?id=5 الآن", 80, "auto", ["نآلا https://example.com/news?id=5 رظنا"]),
-    ("email", "راسلنا على news@example.com اليوم", 80, "auto", ["مويلا news@example.com ىلع انلسار"]),
+    (
+        "url",
+        "انظر https://example.com/news?id=5 الآن",
+        80,
+        "auto",
+        ["نآلا https://example.com/news?id=5 رظنا"],
+    ),
+    (
+        "email",
+        "راسلنا على news@example.com اليوم",
+        80,
+        "auto",
+        ["مويلا news@example.com ىلع انلسار"],
+    ),
     ("handle", "تابعونا @aljazeera", 80, "auto", ["@aljazeera انوعبات"]),
     # Hebrew, trailing whitespace (L1), wide characters
     ("hebrew", "שלום עולם", 80, "auto", ["םלוע םולש"]),

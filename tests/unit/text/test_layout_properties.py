@@ -47,7 +47,9 @@ def mirror_class(text: str) -> Counter[str]:
 
 @settings(max_examples=300, deadline=None)
 @given(texts, widths, base_dirs, st.booleans())
-def test_every_line_fits_and_has_no_controls(text: str, width: int, base_dir: str, shaping: bool) -> None:
+def test_every_line_fits_and_has_no_controls(
+    text: str, width: int, base_dir: str, shaping: bool
+) -> None:
     lines = layout_paragraph(text, width, base_dir=base_dir, shaping=shaping)  # type: ignore[arg-type]
     assert lines
     for line in lines:
@@ -84,7 +86,12 @@ def test_each_visual_line_is_a_permutation_of_its_logical_line(
 
 
 @settings(max_examples=200, deadline=None)
-@given(texts, widths, st.sampled_from(["app", "terminal", "off"]), st.sampled_from(["auto", "on", "off"]))
+@given(
+    texts,
+    widths,
+    st.sampled_from(["app", "terminal", "off"]),
+    st.sampled_from(["auto", "on", "off"]),
+)
 def test_layout_text_pads_to_width_and_emits_no_controls(
     text: str, width: int, bidi: str, shape: str
 ) -> None:
@@ -108,6 +115,8 @@ def test_styled_lines_carry_the_same_text_as_plain_lines(text: str, width: int) 
             __import__("tuireader.text").text.Span(0, 2, "link:https://example.com/"),
         ]
     layout = ParagraphLayout(source, spans=spans, shaping=True)
-    for line, plain in zip(layout.lines(width, align=False), layout.visual_lines(width), strict=True):
+    for line, plain in zip(
+        layout.lines(width, align=False), layout.visual_lines(width), strict=True
+    ):
         assert line.text == plain
         assert "".join(segment.text for segment in line.segments) == plain

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tuireader.text import ParagraphLayout, layout_text
+from tuireader.text import BidiMode, ParagraphLayout, layout_text
 
 TEXT = "قال (CNN)\nHello\n\u202eabc\u202c"
 
@@ -46,6 +46,7 @@ def test_unknown_modes_are_refused() -> None:
 
 def test_for_mode_builds_the_same_lines_as_layout_text() -> None:
     text = "قال المتحدث (CNN) إن الاجتماع انتهى"
-    for bidi in ("app", "terminal"):
-        paragraph = ParagraphLayout.for_mode(text, bidi=bidi)  # type: ignore[arg-type]
-        assert [line.text for line in paragraph.lines(16)] == layout_text(text, 16, bidi=bidi)  # type: ignore[arg-type]
+    modes: tuple[BidiMode, ...] = ("app", "terminal")
+    for bidi in modes:
+        paragraph = ParagraphLayout.for_mode(text, bidi=bidi)
+        assert [line.text for line in paragraph.lines(16)] == layout_text(text, 16, bidi=bidi)

@@ -20,6 +20,7 @@ ARABIC_ALPHABET = (
     "\u200c\u200d ab1٢.،()"
 )
 arabic_texts = st.text(alphabet=st.sampled_from(ARABIC_ALPHABET), max_size=40)
+without_zwj = st.text(alphabet=st.sampled_from(ARABIC_ALPHABET.replace("\u200d", "")), max_size=40)
 
 
 def test_lam_alef_is_one_cell_and_harakat_are_kept() -> None:
@@ -39,24 +40,30 @@ def test_no_allah_ligature_and_joiners_dropped() -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(arabic_texts)
+@given(without_zwj)
 def test_fast_reshape_is_arabic_reshaper(text: str) -> None:
     assert fast_reshape(text) == reshape(text)
+
+
+def test_zwj_joins_and_disappears() -> None:
+    assert fast_reshape("ب\u200d") == "\ufe91"  # initial beh, as arabic-reshaper gives
+    assert fast_reshape("سل\u200dم") == reshape("سل\u200dم") == "\ufeb3\ufee0\ufee2"
+    # arabic-reshaper moves the fatha after teh here, and raises IndexError on ZWJ + lam-alef
+    assert fast_reshape("ب\u200d\u064eت") == "\ufe91\u064e\ufe96"
+    assert fast_reshape("\u200dلآ") == "\ufef6"
 
 
 @settings(max_examples=500, deadline=None)
 @given(arabic_texts)
 def test_word_by_word_shaping_is_whole_text_shaping(text: str) -> None:
     shaped = shape_arabic(text)
-    assert shaped.text == reshape(text)
+    assert shaped.text == fast_reshape(text)
     if shaped.source is None:
         assert len(shaped.text) == len(text)
         return
     source = shaped.source
     assert len(source) == len(shaped.text) + 1 and source[-1] == len(text)
     assert source == sorted(source)
-    if "\u200d" in text:
-        return  # arabic-reshaper moves harakat that follow a ZWJ: positions are approximate
     for char, index in zip(shaped.text, source, strict=False):
         if char in "ab1٢.،() " or "\u064b" <= char <= "\u0670":
             assert text[index] == char  # unshaped characters and harakat map to themselves

@@ -25,14 +25,14 @@ def ucd_rows(name: str) -> list[list[str]]:
 
 def test_mirroring_is_bidi_mirroring_txt() -> None:
     expected = {int(a, 16): int(b, 16) for a, b in ucd_rows("BidiMirroring-15.0.0.txt")}
-    assert _unicode_tables.MIRRORING == expected
+    assert expected == _unicode_tables.MIRRORING
     assert mirror("(a)[b]{c}<d>«e»") == ")a(]b[}c{>d<»e«"
 
 
 def test_brackets_are_bidi_brackets_txt() -> None:
     rows = ucd_rows("BidiBrackets-15.0.0.txt")
     expected = {int(a, 16): int(b, 16) for a, b, kind in rows if kind == "o"}
-    assert _unicode_tables.OPENING_BRACKETS == expected
+    assert expected == _unicode_tables.OPENING_BRACKETS
     assert len(rows) == 2 * len(expected)
 
 

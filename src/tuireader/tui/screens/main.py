@@ -7,6 +7,7 @@ import sys
 import webbrowser
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from tuireader.core.models import ArticleRow
 from tuireader.core.refresh import fetch_full_text_now
+from tuireader.core.similar import RelatedEntry
 from tuireader.core.store import ArticleQuery
 from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
 from tuireader.tui.widgets.article_list import ArticleList, RowSource
@@ -148,18 +150,36 @@ class MainScreen(Screen[None]):
     def fill_related(self, row: ArticleRow | None) -> None:
         related = self.query_one("#related", OptionList)
         related.clear_options()
-        if row is None:
-            return
+        if row is not None:
+            self.load_related(row.id)
+
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
+    def load_related(self, article_id: int) -> None:
+        """Rank related articles off the UI thread; only the newest request is shown."""
+        entries = self.reader_app.related(article_id)
+        self.app.call_from_thread(self.show_related_entries, article_id, entries)
+
+    def show_related_entries(self, article_id: int, entries: list[RelatedEntry]) -> None:
+        if self.current is None or self.current.id != article_id:
+            return  # the reader moved on while this was computed
         app = self.reader_app
-        entries = app.related_rows(row.id)
+        related = self.query_one("#related", OptionList)
+        related.clear_options()
+        width = max(related.scrollable_content_region.width - 1, 16)
         if not entries:
-            related.add_option(
-                Option(app.painter.one_line(app.strings("no_related"), 40), disabled=True)
-            )
+            note = app.painter.aligned_text(app.strings("no_related"), width)
+            related.add_option(Option(Text(note, style="dim"), disabled=True))
             return
-        width = max(related.scrollable_content_region.width, 20)
+        when = app.strings.relative_time()
         for entry in entries:
-            related.add_option(Option(app.painter.one_line(entry.title, width), id=str(entry.id)))
+            prompt = Text(app.painter.aligned_text(entry.row.title, width), style="bold")
+            meta = f"{'◆ ' if entry.same_story else ''}{entry.row.feed_title} · "
+            meta += when(entry.row.published)
+            prompt.append("\n" + app.painter.aligned_text(meta, width), style="dim")
+            for also in entry.also:
+                line = app.strings("also", source=also.feed_title)
+                prompt.append("\n" + app.painter.aligned_text(line, width), style="italic dim")
+            related.add_option(Option(prompt, id=str(entry.row.id)))
 
     def open_row(self, row: ArticleRow) -> None:
         """Show an article and mark it read."""
