@@ -31,8 +31,8 @@ from tuireader.core.paths import Paths, resolve_paths
 from tuireader.core.reading import ArticleLayout
 from tuireader.core.refresh import FeedReport, RefreshReport, fetch_full_text_now, refresh
 from tuireader.core.search import search
-from tuireader.core.similar import related_articles
 from tuireader.core.sections import section_key
+from tuireader.core.similar import related_articles
 from tuireader.core.store import ArticleQuery, Store, StoreError
 from tuireader.core.terminal import (
     BIDI_CHOICES,

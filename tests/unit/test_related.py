@@ -192,6 +192,14 @@ def test_target_excluded_and_limit_respected() -> None:
     assert rank_related(BY_ID[1], []) == []
 
 
+def test_empty_articles_and_naive_dates() -> None:
+    empty = replace(BY_ID[13], id=90, title="", text="")
+    assert rank_related(empty, ARTICLES) == []
+    assert 90 not in listed(rank_related(BY_ID[1], [*ARTICLES, empty]))
+    naive = replace(BY_ID[2], published=BY_ID[2].published.replace(tzinfo=None))
+    assert rank_related(BY_ID[1], [naive]) == rank_related(BY_ID[1], [BY_ID[2]])
+
+
 def test_deterministic_whatever_the_candidate_order() -> None:
     expected = related(6)
     shuffled = ARTICLES.copy()
@@ -252,12 +260,13 @@ PARTY_COUNCIL = (
 def test_a_reprint_too_weak_to_stand_alone_is_still_listed_under_its_entry(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    title = "حزب الاستقلال يعقد دورة مجلسه الوطني بعد الانتخابات"
-    report = doc(50, title, PARTY_COUNCIL + " ويأتي الاجتماع بعد الانتخابات.", "سياسة", "أ", 10)
+    title = "حزب الاستقلال يعقد دورة مجلسه الوطني"
+    ending = " ويأتي الاجتماع بعد نتائج الانتخابات التشريعية."
+    report = doc(50, title + " بعد الانتخابات", PARTY_COUNCIL + ending, "سياسة", "أ", 10)
     reprint = doc(51, title, PARTY_COUNCIL, "سياسة", "ب", 11)
     pool = [*ARTICLES, report, reprint]
     # Sweep the entry threshold across the scores of the report and of its reprint (which
-    # mentions the elections once less): whenever either is listed, both are, in one entry.
+    # does not mention the elections): whenever either is listed, both are, in one entry.
     seen_alone = False
     for step in range(80):
         monkeypatch.setattr(related_module, "MIN_TOPICAL", step / 200)
@@ -318,6 +327,9 @@ def test_latin_entities() -> None:
     )
     assert {"unit nation", "nato", "joe biden", "biden", "new york"} <= found
     assert not {"the", "voter", "monday"} & found
+    assert entities("À Paris, le Président Macron a reçu le 3 Février la délégation.") == {
+        "pari", "presid macron", "macron",
+    }  # fmt: skip
 
 
 def test_arabic_entities_after_titles_and_in_quotes() -> None:

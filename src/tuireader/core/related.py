@@ -33,7 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from tuireader.core.arabic import normalize
@@ -51,6 +51,7 @@ __all__ = [
     "MIN_TOPICAL",
     "NEAR_DUP_TEXT",
     "NEAR_DUP_TITLE",
+    "SAME_STORY_MIN_SIMILARITY",
     "SAME_STORY_SIMILARITY",
     "TEXT_LIMIT",
     "TITLE_WEIGHT",
@@ -163,9 +164,9 @@ def _latin_names(text: str) -> list[_Name]:
         if at_sentence_start:
             if len(words) == 1 and not words[0].isupper():
                 continue
-            while words and is_stopword(normalize(words[0])):
+            while words and all(is_stopword(token) for token in tokenize(words[0])):
                 words.pop(0)
-        while words and normalize(words[-1]) in _NOT_NAMES:
+        while words and " ".join(tokenize(words[-1])) in _NOT_NAMES:
             words.pop()
         found.extend(_name(index_terms(" ".join(words))))
     return found
@@ -354,13 +355,18 @@ def _label(text: str) -> str:
     return " ".join(normalize(text).split())
 
 
+def _aware(moment: datetime) -> datetime:
+    """A naive datetime is taken as UTC, so that naive and aware dates still compare."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 class _Context:
     """How much the setting of a candidate (section, categories, date) lifts its score."""
 
     def __init__(self, target: RelatedDoc) -> None:
         self.section = _label(target.section) if target.section else None
         self.categories = frozenset(_label(c) for c in target.categories)
-        self.published = target.published
+        self.published = _aware(target.published)
 
     def boost(self, doc: RelatedDoc) -> float:
         boost = 1.0
@@ -370,7 +376,7 @@ class _Context:
             theirs = {_label(c) for c in doc.categories}
             shared = len(self.categories & theirs)
             boost += CATEGORY_BOOST * shared / len(self.categories | theirs)
-        days = abs((self.published - doc.published).total_seconds()) / 86400
+        days = abs((self.published - _aware(doc.published)).total_seconds()) / 86400
         return boost + RECENCY_BOOST * math.exp(-days / RECENCY_DAYS)
 
 

@@ -160,14 +160,17 @@ def paragraph_direction(text: str) -> Literal["rtl", "ltr"]:
 # --- implicit rules on one isolating run sequence (W1-I2) -----------------------------------
 
 _NSM_RUN = re.compile("m+")
-_AFTER_AL = re.compile("A[^LRA]+")
-_AFTER_L = re.compile("L[^LR]+")
+_AFTER_AL = re.compile("A[^LRAE]*E[^LRA]*")  # an AL followed by a European number
+_AFTER_L = re.compile("L[^LRE]*E[^LR]*")
 _STRONG_LR = re.compile("[LR]")
 _W4_EN = re.compile("(?<=E)[sc](?=E)")
 _W4_AN = re.compile("(?<=N)c(?=N)")
 _W5_ET = re.compile("t+(?=E)|(?<=E)t+")
 _W6 = str.maketrans("stc6789", "ooooooo")
 _NEUTRALS = re.compile("[BSwo]+")
+# The common case of N1 without a callback: one neutral between two letters of one direction.
+_ONE_NEUTRAL_IN_R = re.compile("(?<=[RNE])[BSwo](?=[RNE])")
+_ONE_NEUTRAL_IN_L = re.compile("(?<=L)[BSwo](?=L)")
 
 _CANONICAL_BRACKET = {0x2329: 0x3008, 0x232A: 0x3009}
 _CLOSING_OF = {
@@ -295,6 +298,7 @@ def _resolve_sequence(text: str, classes: str, level: int) -> bytes:
         after = direction if end == len(classes) else ("L" if classes[end] == "L" else "R")
         return (before if before == after else direction) * (end - start)
 
+    classes = _ONE_NEUTRAL_IN_L.sub("L", _ONE_NEUTRAL_IN_R.sub("R", classes))
     classes = _NEUTRALS.sub(fill, classes)
     return classes.encode("ascii").translate(_implicit_levels_table(level))
 
@@ -313,47 +317,66 @@ def _isolate_level(code: str, classes: str, level: int) -> int:
     return level + 1 + (level & 1)  # least greater odd
 
 
+_ISOLATE_SPAN = re.compile("[678][^6-9]*9")
+_BN_RUN = re.compile("b+")
+
+
+def _resolve_isolates(text: str, classes: str, level: int) -> bytes | None:
+    """Levels of a paragraph whose isolates, if any, are matched and not nested (else None).
+
+    The paragraph outside the isolates is one isolating run sequence (each initiator and its
+    PDI count there as neutrals); the content of each isolate is another, one level up.
+    """
+    if not _ISOLATE_CODES.search(classes):
+        return _resolve_sequence(text, classes, level)
+    if _SIMPLE_ISOLATES.fullmatch(classes) is None:
+        return None
+    contents = [(m.start() + 1, m.end() - 1) for m in _ISOLATE_SPAN.finditer(classes)]
+    outside = [(0, contents[0][0])]
+    outside += [(end, start) for (_, end), (start, _) in itertools.pairwise(contents)]
+    outside.append((contents[-1][1], len(text)))
+    outer = _resolve_sequence(
+        "".join(text[start:end] for start, end in outside),
+        "".join(classes[start:end] for start, end in outside),
+        level,
+    )
+    levels = bytearray()
+    done = 0  # levels of ``outer`` used so far
+    for (out_start, out_end), (start, end) in zip(outside, contents, strict=False):
+        levels += outer[done : done + out_end - out_start]
+        done += out_end - out_start
+        if end > start:
+            inner_level = _isolate_level(classes[start - 1], classes[start:end], level)
+            levels += _resolve_sequence(text[start:end], classes[start:end], inner_level)
+    levels += outer[done:]
+    return bytes(levels)
+
+
 def _resolve_fast(text: str, classes: str, level: int) -> bytes | None:
     """Levels by our own rules, or None when the paragraph needs the explicit rules (X1-X8)."""
     if _EMBEDDINGS.search(classes):
         return None
-    if "b" not in classes and not _ISOLATE_CODES.search(classes):
-        return _resolve_sequence(text, classes, level)
-    kept = [i for i, code in enumerate(classes) if code != "b"]  # X9
-    kept_classes = "".join(classes[i] for i in kept)
-    if _SIMPLE_ISOLATES.fullmatch(kept_classes) is None:
-        return None  # nested or unmatched isolates
-    levels = bytearray(len(text))
-    outer: list[int] = []
-    inner: list[int] = []
-    inner_code = ""
-    for i in kept:
-        code = classes[i]
-        if inner_code and code != "9":
-            inner.append(i)
-            continue
-        if inner_code:  # the PDI closing the isolate
-            inner_classes = "".join(classes[j] for j in inner)
-            _assign(levels, text, classes, inner, _isolate_level(inner_code, inner_classes, level))
-            inner, inner_code = [], ""
-        elif code in "678":
-            inner_code = code
-        outer.append(i)
-    _assign(levels, text, classes, outer, level)
-    for i, code in enumerate(classes):
-        if code == "b":  # removed by X9: give them the level of what precedes them
-            levels[i] = levels[i - 1] if i else level
+    if "b" not in classes:
+        return _resolve_isolates(text, classes, level)
+    removed = [m.span() for m in _BN_RUN.finditer(classes)]  # X9
+    kept = [(end, start) for (_, end), (start, _) in itertools.pairwise([(0, 0), *removed])]
+    kept.append((removed[-1][1], len(text)))
+    kept_levels = _resolve_isolates(
+        "".join(text[start:end] for start, end in kept),
+        "".join(classes[start:end] for start, end in kept),
+        level,
+    )
+    if kept_levels is None:
+        return None
+    levels = bytearray()
+    done = 0
+    for (start, end), (bn_start, bn_end) in zip(kept, removed, strict=False):
+        levels += kept_levels[done : done + end - start]
+        done += end - start
+        # characters removed by X9 take the level of what precedes them
+        levels += bytes([levels[-1] if levels else level]) * (bn_end - bn_start)
+    levels += kept_levels[done:]
     return bytes(levels)
-
-
-def _assign(levels: bytearray, text: str, classes: str, indices: list[int], level: int) -> None:
-    """Resolve the isolating run sequence made of ``indices`` and store its levels."""
-    if not indices:
-        return
-    seq_classes = "".join(classes[i] for i in indices)
-    seq_text = "".join(text[i] for i in indices)
-    for i, value in zip(indices, _resolve_sequence(seq_text, seq_classes, level), strict=True):
-        levels[i] = value
 
 
 class BidiDumpError(RuntimeError):
@@ -393,6 +416,11 @@ _REMOVED_BY_X9 = frozenset("b12345")
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _DROP_CONTROLS: dict[int, int | None] = dict.fromkeys(map(ord, BIDI_CONTROLS))
 _MIRROR_AND_DROP: dict[int, int | None] = {**MIRRORING, **_DROP_CONTROLS}
+# str.translate is slow on characters missing from its table: look for work first.
+_HAS_CONTROL = re.compile("[" + re.escape(BIDI_CONTROLS) + "]")
+_HAS_MIRRORED_OR_CONTROL = re.compile(
+    "[" + re.escape(BIDI_CONTROLS + "".join(map(chr, MIRRORING))) + "]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,13 +497,14 @@ class BidiParagraph:
 def visual_piece(text: str, level: int) -> str:
     """A run of characters at one ``level`` as shown: L3, L4, bidi controls dropped."""
     if level & 1:
-        return reverse_clusters(text).translate(_MIRROR_AND_DROP)
-    return text.translate(_DROP_CONTROLS)
+        text = reverse_clusters(text)
+        return text.translate(_MIRROR_AND_DROP) if _HAS_MIRRORED_OR_CONTROL.search(text) else text
+    return text.translate(_DROP_CONTROLS) if _HAS_CONTROL.search(text) else text
 
 
 def strip_bidi_controls(text: str) -> str:
     """``text`` without ALM, LRM, RLM, embeddings, overrides and isolates."""
-    return text.translate(_DROP_CONTROLS)
+    return text.translate(_DROP_CONTROLS) if _HAS_CONTROL.search(text) else text
 
 
 def resolve_paragraph(text: str, base_dir: BaseDir = "auto") -> BidiParagraph:

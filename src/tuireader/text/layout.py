@@ -27,7 +27,7 @@ from tuireader.text.clusters import is_mark
 from tuireader.text.links import isolate_links
 from tuireader.text.sanitize import sanitize_text
 from tuireader.text.shaping import shape_arabic
-from tuireader.text.wrap import wrap_ranges
+from tuireader.text.wrap import word_widths, wrap_ranges
 
 BidiMode = Literal["app", "terminal", "off"]
 ShapeMode = Literal["auto", "on", "off"]
@@ -36,6 +36,7 @@ Direction = Literal["rtl", "ltr"]
 _BIDI_MODES = ("app", "terminal", "off")
 _SHAPE_MODES = ("auto", "on", "off")
 _NO_STYLE: frozenset[str] = frozenset()
+_KEPT_WIDTHS = 4  # wrapped ranges kept per paragraph (a resize goes back and forth)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ class ParagraphLayout:
         self.direction: Direction = "rtl" if base_level & 1 else "ltr"
         self._bounds, self._styles = self._style_runs(spans)
         self._ranges: dict[int, list[tuple[int, int]]] = {}
+        self._word_widths: list[int] | None = None
 
     @classmethod
     def for_mode(
@@ -144,7 +146,11 @@ class ParagraphLayout:
         """Lines as ``(start, end)`` offsets into :attr:`display`, wrapped at ``width``."""
         found = self._ranges.get(width)
         if found is None:
-            found = self._ranges[width] = wrap_ranges(self.display, width)
+            if self._word_widths is None:
+                self._word_widths = word_widths(self.display)
+            if len(self._ranges) >= _KEPT_WIDTHS:
+                self._ranges.clear()
+            found = self._ranges[width] = wrap_ranges(self.display, width, self._word_widths)
         return found
 
     def source_ranges(self, width: int) -> list[tuple[int, int]]:

@@ -23,7 +23,8 @@ def isolate_links(text: str) -> tuple[str, list[int] | None]:
     it comes from (an FSI maps to its link's first character, a PDI to the one after the link);
     None when nothing changed. Text without right-to-left letters is returned as it is.
     """
-    if not _RTL_LETTER.search(text):
+    might_link = "://" in text or "www." in text or "@" in text
+    if not might_link or not _RTL_LETTER.search(text):
         return text, None
     parts: list[str] = []
     source: list[int] = []

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.cells import cell_len
 
 from tuireader.text.clusters import CLUSTER
+
+
+def word_widths(text: str) -> list[int]:
+    """Cell width of each word of ``text.split(" ")``; they do not depend on the line width."""
+    return [cell_len(word) for word in text.split(" ")]
 
 
 def _split_word(word: str, start: int, width: int) -> tuple[list[tuple[int, int]], int, int]:
@@ -24,34 +31,35 @@ def _split_word(word: str, start: int, width: int) -> tuple[list[tuple[int, int]
     return lines, piece_start, piece_width
 
 
-def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
+def wrap_ranges(
+    text: str, width: int, widths: Sequence[int] | None = None
+) -> list[tuple[int, int]]:
     """Break one paragraph into lines of at most ``width`` cells: ``(start, end)`` offsets.
 
     Breaks are at U+0020 and the space at a break is dropped, so consecutive lines are separated
     by exactly one space, or by nothing where a word wider than ``width`` was hard-split. Such a
     word starts on a new line. Widths are measured on ``text`` as given: pass the text as it will
-    be displayed (shaped). The only line that may exceed ``width`` holds one cluster that is wider
-    by itself. An empty text gives one empty line.
+    be displayed (shaped); ``widths`` may give :func:`word_widths` of it, computed once. The only
+    line that may exceed ``width`` holds one cluster that is wider by itself. An empty text gives
+    one empty line.
     """
     if width < 1:
         raise ValueError(f"width must be at least 1, not {width}")
+    if widths is None:
+        widths = word_widths(text)
     lines: list[tuple[int, int]] = []
-    line_start, line_width = 0, 0
+    line_start, line_width = 0, -1  # -1: nothing on the line yet, not even an empty word
     pos = 0
-    for word in text.split(" "):
-        cells = cell_len(word)
-        if pos == line_start:
-            needed = cells
-        else:
-            needed = line_width + 1 + cells
-            if needed > width:
+    for word_len, cells in zip(map(len, text.split(" ")), widths, strict=True):
+        needed = line_width + 1 + cells
+        if needed > width:
+            if line_width >= 0:
                 lines.append((line_start, pos - 1))  # drop the space at pos - 1
                 line_start, needed = pos, cells
-        if needed <= width:
-            line_width = needed
-        else:
-            full, line_start, line_width = _split_word(word, pos, width)
-            lines.extend(full)
-        pos += len(word) + 1
+            if needed > width:
+                full, line_start, needed = _split_word(text[pos : pos + word_len], pos, width)
+                lines.extend(full)
+        line_width = needed
+        pos += word_len + 1
     lines.append((line_start, len(text)))
     return lines

@@ -16,8 +16,8 @@ from textual.strip import Strip
 from tuireader.core.config import Config
 from tuireader.core.models import Article
 from tuireader.core.reading import ArticleLayout
-from tuireader.core.similar import RelatedEntry, TermStats, related_articles
 from tuireader.core.refresh import FeedReport, refresh
+from tuireader.core.similar import RelatedEntry, TermStats, related_articles
 from tuireader.core.store import Store
 from tuireader.demo.server import DemoSite
 from tuireader.tui.article_render import token_style

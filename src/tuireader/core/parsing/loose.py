@@ -42,13 +42,24 @@ class LooseResult:
 
 def parse_loose(data: bytes, url: str) -> LooseResult:
     """Parse UTF-8 XML bytes with feedparser; never raises on bad input."""
-    result = feedparser.parse(
+    try:
+        result = _feedparser(data)
+    except Exception as error:  # feedparser's own bugs on hostile input (KeyError, ValueError)
+        return LooseResult(RawFeed(base=url), "", XmlProblem(None, _crash(error)))
+    return _read_result(result, url)
+
+
+def _feedparser(data: bytes) -> Any:
+    return feedparser.parse(
         io.BytesIO(data),
         # No content-location: feedparser would resolve even a guid like "post-77" against it.
         response_headers={"content-type": "application/xml; charset=utf-8"},
         sanitize_html=False,
         resolve_relative_uris=False,
     )
+
+
+def _read_result(result: Any, url: str) -> LooseResult:
     version = str(result.get("version") or "")
     is_atom = version.startswith("atom")
     head = result.get("feed", {})
@@ -95,6 +106,15 @@ def _entry(item: Any, url: str, *, is_atom: bool, feed_language: str | None) -> 
         entry.language = None
     entry.images = _images(item)
     return entry
+
+
+def _crash(error: Exception) -> str:
+    return f"the document could not be read ({type(error).__name__})"
+
+
+def _dicts(value: Any) -> list[Any]:
+    """The dictionaries of a feedparser list; hostile input can put strings there."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def _body(detail: Any, is_atom: bool) -> str:

@@ -43,7 +43,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _UTF8_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>'
 # Named HTML entities ("&nbsp;", "&eacute;") are undefined in XML but common in feeds (and
 # declared by the RSS 0.91 DTD, which is never loaded): they become numeric references.
-_HTML_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{1,31});")
+# Numeric references to characters XML forbids ("&#27;", "&#x110000;") are dropped.
+_REFERENCE = re.compile(r"&(?:#[xX]([0-9a-fA-F]{1,8})|#([0-9]{1,10})|([A-Za-z][A-Za-z0-9]{1,31}));")
+_XML_PREDEFINED = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _HTML_ROOTS = frozenset({"html", "head", "body"})
 
 
@@ -118,14 +120,27 @@ def prepare_xml(text: str) -> tuple[bytes, int]:
     if "<!DOCTYPE" in text[:_HEAD].upper():
         text = _DOCTYPE.sub(_same_lines, text, count=1)
     text = _NOT_XML.sub("", text)
-    text = _HTML_ENTITY.sub(_numeric_reference, text)
+    text = _REFERENCE.sub(_xml_reference, text)
     # The new declaration takes no line of its own, so error line numbers match the original.
     return _UTF8_DECLARATION + text.encode("utf-8", errors="replace"), junk
 
 
-def _numeric_reference(match: re.Match[str]) -> str:
-    code = name2codepoint.get(match.group(1))
-    return f"&#{code};" if code is not None else match.group()
+def _xml_reference(match: re.Match[str]) -> str:
+    hexadecimal, decimal, name = match.groups()
+    if name is not None:
+        code = None if name in _XML_PREDEFINED else name2codepoint.get(name)
+        return f"&#{code};" if code is not None else match.group()
+    code = int(hexadecimal, 16) if hexadecimal is not None else int(decimal)
+    return match.group() if _is_xml_char(code) else ""
+
+
+def _is_xml_char(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
 
 
 def _same_lines(match: re.Match[str]) -> str:
