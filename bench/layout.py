@@ -82,7 +82,10 @@ def best_of(
 
 
 def measure_layouts(
-    paragraphs: list[str], shaping: bool, repeat: int, row: Callable[[str, tuple[float, float]], None]
+    paragraphs: list[str],
+    shaping: bool,
+    repeat: int,
+    row: Callable[[str, tuple[float, float]], None],
 ) -> None:
     """First layout, re-layout and styled layout of every paragraph, shaped or not."""
     name = "shaped" if shaping else "unshaped"

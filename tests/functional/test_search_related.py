@@ -69,7 +69,7 @@ def test_search_ranks_titles_first_and_takes_prefixes(demo: tuple[Store, dict[in
     # FTS5 operators typed by a user are plain words, never syntax.
     near = search(store, '" OR * NEAR( -', prefix=True)
     assert [row.title for row in near] == [
-        row.title for row in search(store, "or near", prefix=False)
+        row.title for row in search(store, "or near", prefix=True)
     ]
 
 

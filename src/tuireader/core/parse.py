@@ -113,7 +113,8 @@ def _read_xml(text: str, url: str) -> tuple[RawFeed, XmlProblem | None]:
         _note_junk(raw, junk)
         return raw, None
     loose = parse_loose(data, url)
-    problem = loose.problem or strict_problem
+    crash = XmlProblem(None, loose.crash) if loose.crash else None
+    problem = loose.problem or strict_problem or crash
     if not loose.feed.entries and problem is None and not loose.version:
         name = first_element_name(text) or "?"
         raise FeedParseError(

@@ -33,11 +33,15 @@ class XmlProblem:
 
 @dataclass(frozen=True, slots=True)
 class LooseResult:
-    """What feedparser made of a document: the feed, its format name, its XML problem."""
+    """What feedparser made of a document: the feed, its format name, its XML problem.
+
+    ``crash`` is set when feedparser itself failed (it does on some hostile input).
+    """
 
     feed: RawFeed
     version: str
     problem: XmlProblem | None
+    crash: str | None = None
 
 
 def parse_loose(data: bytes, url: str) -> LooseResult:
@@ -45,7 +49,8 @@ def parse_loose(data: bytes, url: str) -> LooseResult:
     try:
         result = _feedparser(data)
     except Exception as error:  # feedparser's own bugs on hostile input (KeyError, ValueError)
-        return LooseResult(RawFeed(base=url), "", XmlProblem(None, _crash(error)))
+        crash = f"the document could not be read ({type(error).__name__})"
+        return LooseResult(RawFeed(base=url), "", None, crash)
     return _read_result(result, url)
 
 
@@ -60,56 +65,51 @@ def _feedparser(data: bytes) -> Any:
 
 
 def _read_result(result: Any, url: str) -> LooseResult:
-    version = str(result.get("version") or "")
+    version = _text(result.get("version"))
     is_atom = version.startswith("atom")
-    head = result.get("feed", {})
-    title_detail = head.get("title_detail") or {}
+    head = result.get("feed") if isinstance(result.get("feed"), dict) else {}
+    title_detail = _detail(head, "title_detail")
     feed = RawFeed(
         base=url,
-        title=head.get("title", ""),
+        title=_text(head.get("title")),
         title_is_html=_is_html(title_detail) if is_atom else None,
-        link=head.get("link"),
-        language=head.get("language"),
+        link=_text(head.get("link")) or None,
+        language=_text(head.get("language")) or None,
     )
-    for item in result.get("entries", []):
+    for item in _dicts(result.get("entries")):
         feed.entries.append(_entry(item, url, is_atom=is_atom, feed_language=feed.language))
     return LooseResult(feed, version, _problem(result))
 
 
 def _entry(item: Any, url: str, *, is_atom: bool, feed_language: str | None) -> RawEntry:
-    title_detail = item.get("title_detail") or {}
-    summary_detail = item.get("summary_detail") or {}
-    contents = item.get("content") or []
+    title_detail = _detail(item, "title_detail")
+    summary_detail = _detail(item, "summary_detail")
+    contents = _dicts(item.get("content"))
     details = [title_detail, summary_detail, *contents]
-    entry = RawEntry(base=next((d["base"] for d in details if d.get("base")), url))
-    entry.guid = item.get("id")
-    entry.link = item.get("link")
+    entry = RawEntry(base=next((_text(d.get("base")) for d in details if d.get("base")), url))
+    entry.guid = _text(item.get("id")) or None
+    entry.link = _text(item.get("link")) or None
     if not is_atom and item.get("guidislink") and entry.link == entry.guid:
         entry.link, entry.guid_is_link = None, True
-    entry.title = item.get("title", "")
+    entry.title = _text(item.get("title"))
     entry.title_is_html = _is_html(title_detail) if is_atom else None
-    author = item.get("author_detail") or {}
-    entry.author = author.get("name") or item.get("author", "")
+    entry.author = _text(_detail(item, "author_detail").get("name")) or _text(item.get("author"))
     # dict.get: feedparser's own get() answers "updated" with "published" when it is missing.
-    entry.published = dict.get(item, "published")
-    entry.updated = dict.get(item, "updated")
+    entry.published = _text(dict.get(item, "published")) or None
+    entry.updated = _text(dict.get(item, "updated")) or None
     entry.published_hint = _as_datetime(dict.get(item, "published_parsed"))
     entry.updated_hint = _as_datetime(dict.get(item, "updated_parsed"))
     # Without summary_detail, "summary" is feedparser's copy of the content: not the feed's.
     entry.summary = _body(summary_detail, is_atom) if summary_detail else ""
     entry.content = _body(contents[0], is_atom) if contents else ""
-    entry.categories = [tag.get("label") or tag.get("term") or "" for tag in item.get("tags", [])]
-    entry.language = item.get("language") or next(
-        (d["language"] for d in details if d.get("language")), None
-    )
-    if entry.language == feed_language and not item.get("language"):
-        entry.language = None
+    entry.categories = [
+        _text(tag.get("label")) or _text(tag.get("term")) for tag in _dicts(item.get("tags"))
+    ]
+    own_language = _text(item.get("language"))
+    inherited = next((_text(d.get("language")) for d in details if d.get("language")), "")
+    entry.language = own_language or (inherited if inherited != feed_language else "") or None
     entry.images = _images(item)
     return entry
-
-
-def _crash(error: Exception) -> str:
-    return f"the document could not be read ({type(error).__name__})"
 
 
 def _dicts(value: Any) -> list[Any]:
@@ -117,8 +117,17 @@ def _dicts(value: Any) -> list[Any]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _detail(holder: Any, key: str) -> Any:
+    value = holder.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _body(detail: Any, is_atom: bool) -> str:
-    value = str(detail.get("value", ""))
+    value = _text(detail.get("value"))
     if is_atom and detail.get("type") == "text/plain":
         return text_to_html(value)
     return value
@@ -130,19 +139,17 @@ def _is_html(detail: Any) -> bool:
 
 def _images(item: Any) -> list[str]:
     images = [
-        media["url"]
-        for media in item.get("media_content", [])
-        if media.get("url") and is_image_media(media["url"], media.get("medium"), media.get("type"))
+        _text(media.get("url"))
+        for media in _dicts(item.get("media_content"))
+        if is_image_media(_text(media.get("url")), media.get("medium"), media.get("type"))
     ]
-    images += [media["url"] for media in item.get("media_thumbnail", []) if media.get("url")]
+    images += [_text(media.get("url")) for media in _dicts(item.get("media_thumbnail"))]
     images += [
-        link["href"]
-        for link in item.get("links", [])
-        if link.get("rel") == "enclosure"
-        and link.get("href")
-        and str(link.get("type", "")).lower().startswith("image/")
+        _text(link.get("href"))
+        for link in _dicts(item.get("links"))
+        if link.get("rel") == "enclosure" and _text(link.get("type")).lower().startswith("image/")
     ]
-    return images
+    return [image for image in images if image]
 
 
 def _as_datetime(parsed: Any) -> datetime | None:
