@@ -6,7 +6,6 @@ import asyncio
 import json
 from collections.abc import Iterator
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -21,7 +21,7 @@ FTS5 index, best bm25 first, a couple of hundred); ``rank_related`` re-ranks the
   grouped as well.
 
 The idf comes from the whole index when ``df`` and ``n_docs`` are given, else from the pool
-(target + candidates). Only the first ``TEXT_LIMIT`` characters of a text (or 300 stored
+(target + candidates). Only the first ``TEXT_LIMIT`` characters of a text (or 240 stored
 terms) are read: news puts the story first, and it keeps the ranking fast. Ties are broken
 by id, so the same data gives the same list, in whatever order the candidates come.
 """
@@ -64,7 +64,7 @@ __all__ = [
 
 TITLE_WEIGHT = 3
 TEXT_LIMIT = 2000
-_TEXT_TERMS_LIMIT = 300  # stored text terms read, about TEXT_LIMIT characters of news text
+_TEXT_TERMS_LIMIT = 240  # stored text terms read: about TEXT_LIMIT characters of news
 ENTITY_TEXT_LIMIT = 800  # names that matter are in the title and the lede
 ENTITY_WEIGHT = 0.3
 MIN_TOPICAL = 0.08

@@ -10,6 +10,7 @@ from tuireader.text._unicode_tables import MARK_CLASS_ASTRAL, MARK_CLASS_BMP
 # character, and astral characters are rare.
 _MARK_BMP = re.compile(f"[{MARK_CLASS_BMP}]")
 _MARK_ASTRAL = re.compile(f"[{MARK_CLASS_ASTRAL}]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # A character with the combining marks that follow it; a leading mark stands alone.
 CLUSTER = re.compile(f".(?:[{MARK_CLASS_BMP}]|[{MARK_CLASS_ASTRAL}])*", re.DOTALL)
 
@@ -18,7 +19,7 @@ def has_mark(text: str) -> bool:
     """Whether ``text`` holds a combining mark (general category Mn, Me or Mc)."""
     if _MARK_BMP.search(text):
         return True
-    return bool(text) and max(text) > "\uffff" and _MARK_ASTRAL.search(text) is not None
+    return _ASTRAL.search(text) is not None and _MARK_ASTRAL.search(text) is not None
 
 
 def is_mark(char: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from rich.cells import cell_len
@@ -26,7 +27,7 @@ from tuireader.text.bidi import (
 from tuireader.text.clusters import is_mark
 from tuireader.text.links import isolate_links
 from tuireader.text.sanitize import sanitize_text
-from tuireader.text.shaping import shape_arabic
+from tuireader.text.shaping import shape_arabic, shaped_source_map
 from tuireader.text.wrap import word_widths, wrap_ranges
 
 BidiMode = Literal["app", "terminal", "off"]
@@ -87,7 +88,8 @@ class ParagraphLayout:
 
     ``text`` is sanitized (a newline counts as a space); ``spans`` index the sanitized text,
     so text with spans must already be sanitized. With ``reorder`` the lines come out in visual
-    order (what a terminal without bidi needs), otherwise in logical order.
+    order (what a terminal without bidi needs), otherwise in logical order. Aligned lines of an
+    RTL paragraph are padded on the left, unless ``align_left``.
     """
 
     def __init__(
@@ -98,24 +100,25 @@ class ParagraphLayout:
         shaping: bool = False,
         reorder: bool = True,
         spans: Sequence[Span] = (),
+        align_left: bool = False,
     ) -> None:
         source = sanitize_text(text).replace("\n", " ")
         if spans and source != text:
             raise ValueError("spans need a sanitized paragraph without newlines")
         self.source = source
-        display, source_map = isolate_links(source) if reorder else (source, None)
-        if shaping:
-            shaped = shape_arabic(display)
-            display, source_map = shaped.text, _compose(source_map, shaped.source)
-        self.display = display
-        self._source_map = source_map
+        linked, self._links_map = isolate_links(source) if reorder else (source, None)
+        self._unshaped = linked if shaping else None
+        self.display = shape_arabic(linked) if shaping else linked
+        self._source_map_ready = False
+        self._source_map_value: list[int] | None = None
         self.bidi: BidiParagraph | None = None
         if reorder:
-            self.bidi = resolve_paragraph(display, base_dir)
+            self.bidi = resolve_paragraph(self.display, base_dir)
             base_level = self.bidi.base_level
         else:
-            base_level = paragraph_level(bidi_classes(display), base_dir)
+            base_level = paragraph_level(bidi_classes(self.display), base_dir)
         self.direction: Direction = "rtl" if base_level & 1 else "ltr"
+        self._right_aligned = self.direction == "rtl" and not align_left
         self._bounds, self._styles = self._style_runs(spans)
         self._ranges: dict[int, list[tuple[int, int]]] = {}
         self._word_widths: list[int] | None = None
@@ -132,13 +135,19 @@ class ParagraphLayout:
     ) -> ParagraphLayout:
         """A layout for the app-wide modes: ``bidi`` app|terminal|off, ``shape`` auto|on|off.
 
-        app: reordered here, shaped unless ``shape`` is off; terminal and off: logical order,
-        unshaped (the terminal does both).
+        app: reordered here, shaped unless ``shape`` is off; terminal: logical order, unshaped
+        (the terminal does both), RTL right-aligned; off: plain logical text, left-aligned.
         """
         _check_modes(bidi, shape)
         reorder = bidi == "app"
-        shaping = reorder and shape != "off"
-        return cls(text, base_dir=base_dir, shaping=shaping, reorder=reorder, spans=spans)
+        return cls(
+            text,
+            base_dir=base_dir,
+            shaping=reorder and shape != "off",
+            reorder=reorder,
+            spans=spans,
+            align_left=bidi == "off",
+        )
 
     # --- logical -----------------------------------------------------------------------------
 
@@ -152,6 +161,15 @@ class ParagraphLayout:
                 self._ranges.clear()
             found = self._ranges[width] = wrap_ranges(self.display, width, self._word_widths)
         return found
+
+    @property
+    def _source_map(self) -> list[int] | None:
+        """Display offset to source offset (one more entry than the display), None: same."""
+        if not self._source_map_ready:
+            shaped = None if self._unshaped is None else shaped_source_map(self._unshaped)
+            self._source_map_value = _compose(self._links_map, shaped)
+            self._source_map_ready = True
+        return self._source_map_value
 
     def source_ranges(self, width: int) -> list[tuple[int, int]]:
         """Lines as ``(start, end)`` offsets into :attr:`source`, the sanitized paragraph.
@@ -192,7 +210,7 @@ class ParagraphLayout:
         """The padded line and the padding alone."""
         padding = " " * max(width - cell_len(line), 0)
         while True:
-            padded = padding + line if self.direction == "rtl" else line + padding
+            padded = padding + line if self._right_aligned else line + padding
             # Rich counts a space after a ZWJ as joined (zero cells): measure the result.
             if not padding or cell_len(padded) >= width:
                 return padded, padding
@@ -210,7 +228,7 @@ class ParagraphLayout:
                 text, padding = self._pad(text, width)
                 if padding:
                     pad = Segment(padding, _NO_STYLE)
-                    segments = [pad, *segments] if self.direction == "rtl" else [*segments, pad]
+                    segments = [pad, *segments] if self._right_aligned else [*segments, pad]
             out.append(VisualLine(text, tuple(segments), source_start, source_end))
         return out
 
@@ -274,6 +292,14 @@ def _check_modes(bidi: str, shape: str) -> None:
         raise ValueError(f"shape mode must be one of {', '.join(_SHAPE_MODES)}, not {shape!r}")
 
 
+@lru_cache(maxsize=2048)
+def _cached_layout(
+    paragraph: str, bidi: BidiMode, shape: ShapeMode, base_dir: BaseDir
+) -> ParagraphLayout:
+    """Layouts of recent paragraphs, so that a resize only re-wraps and re-orders."""
+    return ParagraphLayout.for_mode(paragraph, bidi=bidi, shape=shape, base_dir=base_dir)
+
+
 def layout_paragraph(
     text: str, width: int, *, base_dir: BaseDir = "auto", shaping: bool = False
 ) -> list[str]:
@@ -282,9 +308,12 @@ def layout_paragraph(
     For a terminal that does no bidi of its own: levels resolved on the whole paragraph, lines
     broken greedily in logical order at spaces by cell width, each line reordered (UAX #9
     L1-L4). ``base_dir`` is "auto" (P2/P3), "ltr" or "rtl". With ``shaping`` Arabic letters are
-    replaced by their contextual forms first. No control character is ever in the output.
+    replaced by their contextual forms first. No control character is ever in the output; a
+    newline in ``text`` counts as a space. Recent paragraphs keep their levels, so calling this
+    again at another width only re-wraps and re-orders.
     """
-    return ParagraphLayout(text, base_dir=base_dir, shaping=shaping).visual_lines(width)
+    shape: ShapeMode = "on" if shaping else "off"
+    return _cached_layout(text, "app", shape, base_dir).visual_lines(width)
 
 
 def layout_text(
@@ -307,6 +336,5 @@ def layout_text(
         return [strip_bidi_controls(paragraph) for paragraph in paragraphs]
     lines: list[str] = []
     for paragraph in paragraphs:
-        layout = ParagraphLayout.for_mode(paragraph, bidi=bidi, shape=shape, base_dir=base_dir)
-        lines.extend(layout.aligned_lines(width))
+        lines.extend(_cached_layout(paragraph, bidi, shape, base_dir).aligned_lines(width))
     return lines

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -64,6 +63,7 @@ class _JoiningClasses(dict[int, str]):
     """``str.translate`` table: D, R or U for the letters arabic-reshaper shapes, else X."""
 
     def __missing__(self, cp: int) -> str:
+        self[cp] = "X"
         return "X"
 
 
@@ -149,19 +149,13 @@ def fast_reshape(text: str) -> str:
     arabic-reshaper moves harakat or even raises IndexError; here a ZWJ joins like a
     dual-joining letter that has no glyph.
     """
-    return _shaper().shape(text).translate(_DROP_JOINERS)
+    return _drop_joiners(_shaper().shape(text))
 
 
-@dataclass(frozen=True, slots=True)
-class ShapedText:
-    """Shaped text, and for each of its characters the index of its first source character.
-
-    ``source`` has one more entry than ``text``: the length of the source. It is None when
-    shaping kept every character in place.
-    """
-
-    text: str
-    source: list[int] | None
+def _drop_joiners(text: str) -> str:
+    if _JOINERS[0] in text or _JOINERS[1] in text:
+        return text.translate(_DROP_JOINERS)
+    return text
 
 
 def _align(word: str, shaped: str) -> list[int]:
@@ -200,21 +194,35 @@ def _learn_words(words: list[str]) -> None:
     for word in new:
         shaped = shaped_of.get(word)
         if shaped is None:
-            shaped = word.translate(_DROP_JOINERS)
+            shaped = _drop_joiners(word)
         _word_cache[word] = (shaped, None if len(shaped) == len(word) else _align(word, shaped))
 
 
-def shape_arabic(text: str) -> ShapedText:
+def _needs_shaping(text: str) -> bool:
+    return bool(_ARABIC_LETTERS.search(text)) or _JOINERS[0] in text or _JOINERS[1] in text
+
+
+def shape_arabic(text: str) -> str:
     """Shape the Arabic letters of one logical paragraph and drop ZWJ/ZWNJ."""
-    if not _ARABIC_LETTERS.search(text) and _JOINERS[0] not in text and _JOINERS[1] not in text:
-        return ShapedText(text, None)
+    if not _needs_shaping(text):
+        return text
     words = text.split(" ")
     _learn_words(words)
-    shaped_words: list[str] = []
+    cache = _word_cache
+    return " ".join([cache[word][0] for word in words])
+
+
+def shaped_source_map(text: str) -> list[int] | None:
+    """For each character of ``shape_arabic(text)``, plus its end, the index in ``text`` of its
+    first source character; None when shaping kept every character in place."""
+    if not _needs_shaping(text):
+        return None
+    words = text.split(" ")
+    _learn_words(words)
     source: list[int] | None = None
     offset = 0
     for word in words:
-        shaped, positions = _word_cache[word]
+        positions = _word_cache[word][1]
         if positions is not None and source is None:
             source = list(range(offset))  # the words so far kept their places
         if source is not None:
@@ -223,6 +231,5 @@ def shape_arabic(text: str) -> ShapedText:
             else:
                 source.extend(offset + p for p in positions)
             source.append(offset + len(word))  # the space after the word, or the end
-        shaped_words.append(shaped)
         offset += len(word) + 1
-    return ShapedText(" ".join(shaped_words), source)
+    return source

@@ -11,6 +11,7 @@ from babel.dates import format_date
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.strip import Strip
 
 from tuireader.core.config import Config
@@ -20,10 +21,11 @@ from tuireader.core.refresh import FeedReport, refresh
 from tuireader.core.similar import RelatedEntry, TermStats, related_articles
 from tuireader.core.store import Store
 from tuireader.demo.server import DemoSite
-from tuireader.tui.article_render import token_style
-from tuireader.tui.i18n import Strings, interface_language
+from tuireader.tui.article_render import TokenStyles
+from tuireader.tui.i18n import Strings, interface_language, localize_bindings
 from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
 from tuireader.tui.textview import TextPainter, reading_strips
+from tuireader.tui.themes import ANSI_THEMES, THEMES, theme_colors
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +58,26 @@ class TuiReader(App[None]):
         self.settings = settings
         self.strings = Strings(interface_language(settings.language))
         self.painter = TextPainter(settings.bidi, settings.shape)
+        for theme in THEMES:
+            self.register_theme(theme)
+        wanted = settings.config.ui.theme
+        known = {t.name for t in THEMES} | set(ANSI_THEMES) | set(self.available_themes)
+        self.theme = wanted if wanted in known else THEMES[0].name
         self.store = Store(settings.database)
         self.highlight_terms: tuple[str, ...] = ()
         self.term_stats = TermStats()
         self._demo: tuple[DemoSite, Path] | None = None
         self.store.sync_feeds(settings.config.feeds)
 
+    def localize(self, root: DOMNode) -> None:
+        """Key descriptions of ``root`` and its children in the interface language."""
+        for node in (root, *root.query("*")):
+            localize_bindings(node, self.strings.language, self.painter.plain)
+
     def on_mount(self) -> None:
         from tuireader.tui.screens.main import MainScreen
+
+        self.localize(self)
         from tuireader.tui.screens.welcome import WelcomeScreen
 
         if self.settings.config.keys:
@@ -135,8 +149,10 @@ class TuiReader(App[None]):
             highlight=self.highlight_terms,
         )
 
+        styles = TokenStyles(theme_colors(self.current_theme))
+
         def lay_out(width: int) -> list[Strip]:
-            return reading_strips(layout.lines(width), token_style)
+            return reading_strips(layout.lines(width), styles)
 
         return lay_out
 

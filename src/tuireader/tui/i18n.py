@@ -5,9 +5,11 @@ from __future__ import annotations
 import locale
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from babel.dates import format_date, format_timedelta
+from textual.dom import DOMNode
 
 from tuireader.core.reading import Labels
 
@@ -21,7 +23,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "related": "Related",
         "no_related": "No related articles yet.",
         "refreshing": "Refreshing {done}/{total}",
-        "refreshed": "{summary}",
+        "summary": "{feeds} feeds refreshed, {new} new, {failed} failed",
         "no_article": "Choose an article to read it here.",
         "empty": "Nothing here yet. Press r to refresh.",
         "link_copied": "Link sent to the clipboard (OSC 52; your terminal must allow it).",
@@ -56,7 +58,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "related": "قد يعجبك أيضا",
         "no_related": "لا مقالات ذات صلة بعد.",
         "refreshing": "جارٍ التحديث {done}/{total}",
-        "refreshed": "{summary}",
+        "summary": "حُدّث {feeds} مصدرا، {new} جديدا، {failed} أخفق",
         "no_article": "اختر مقالا لقراءته هنا.",
         "empty": "لا شيء هنا بعد. اضغط r للتحديث.",
         "link_copied": "أُرسل الرابط إلى الحافظة (OSC 52؛ يجب أن تسمح به الطرفية).",
@@ -83,6 +85,57 @@ CATALOG: dict[str, dict[str, str]] = {
         "summary_note": "يُعرض ملخص المصدر: {reason}",
     },
 }
+
+
+# Key descriptions (as written in the BINDINGS) in Arabic, for the footer and the help screen.
+BINDING_LABELS: dict[str, dict[str, str]] = {
+    "ar": {
+        "Quit": "خروج",
+        "Refresh": "تحديث",
+        "Help": "مساعدة",
+        "Bidi mode": "اتجاه النص",
+        "Calibrate": "معايرة",
+        "Next pane": "اللوحة التالية",
+        "Previous pane": "اللوحة السابقة",
+        "Pane right": "اللوحة اليمنى",
+        "Pane left": "اللوحة اليسرى",
+        "Back": "رجوع",
+        "Next unread": "غير المقروء التالي",
+        "Previous unread": "غير المقروء السابق",
+        "Star": "تمييز",
+        "Read/unread": "مقروء/غير مقروء",
+        "Full text": "المقال كاملا",
+        "Open": "فتح",
+        "Copy link": "نسخ الرابط",
+        "Related": "ذات صلة",
+        "Search": "بحث",
+        "Close": "إغلاق",
+        "Down": "أسفل",
+        "Up": "أعلى",
+        "Top": "البداية",
+        "Bottom": "النهاية",
+        "Page down": "الصفحة التالية",
+        "Page up": "الصفحة السابقة",
+        "Results": "النتائج",
+        "Open the demo": "العرض التجريبي",
+    }
+}
+
+
+def localize_bindings(node: DOMNode, language: str, visual: Callable[[str], str]) -> None:
+    """Give one widget's or screen's key descriptions in ``language``, laid out by ``visual``.
+
+    Textual copies the class bindings into each node, so this changes this node only.
+    """
+    labels = BINDING_LABELS.get(language)
+    if not labels:
+        return
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [
+            replace(b, description=visual(labels[b.description])) if b.description in labels else b
+            for b in bindings
+        ]
 
 
 def interface_language(setting: str) -> str:

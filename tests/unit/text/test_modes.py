@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tuireader.text import BidiMode, ParagraphLayout, layout_text
+from tuireader.text import BidiMode, BidiParagraph, ParagraphLayout, layout_text
+from tuireader.text.bidi import BaseDir, resolve_paragraph
 
 TEXT = "قال (CNN)\nHello\n\u202eabc\u202c"
 
@@ -50,3 +51,23 @@ def test_for_mode_builds_the_same_lines_as_layout_text() -> None:
     for bidi in modes:
         paragraph = ParagraphLayout.for_mode(text, bidi=bidi)
         assert [line.text for line in paragraph.lines(16)] == layout_text(text, 16, bidi=bidi)
+
+
+def test_off_mode_layout_is_logical_and_left_aligned() -> None:
+    (line,) = ParagraphLayout.for_mode("قال \u202eabc\u202c", bidi="off").lines(10)
+    assert line.text == "قال abc   "
+
+
+def test_functions_reuse_the_levels_of_recent_paragraphs(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    def counting(text: str, base_dir: BaseDir = "auto") -> BidiParagraph:
+        calls.append(text)
+        return resolve_paragraph(text, base_dir)
+
+    monkeypatch.setattr("tuireader.text.layout.resolve_paragraph", counting)
+    text = "نص لم يعرض من قبل في هذه الاختبارات (CNN) 2025"
+    first = layout_text(text, 20)
+    assert layout_text(text, 30) != first
+    assert layout_text(text, 20) == first
+    assert len(calls) == 1

@@ -35,6 +35,10 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else self.app.screen
+        from tuireader.tui.app import TuiReader
+
+        if isinstance(self.app, TuiReader):
+            self.app.localize(self)
         self.rows = collect_bindings(below)
         self.query_one("#help-text", Static).update(binding_rows(self.rows))
         self.query_one("#help-box").border_title = "Keys"

@@ -92,18 +92,33 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.reader_app
         yield Header(show_clock=False, icon="◆")
-        with Horizontal(id="panes"):
-            yield SectionsPane(app.painter, id="sections")
-            with Vertical(id="middle"):
-                yield ArticleList(app.painter, app.strings.relative_time(), id="articles")
-                yield ArticleView(id="reader")
-            with Vertical(id="related-pane"):
-                yield Label(app.strings("related"), id="related-title", markup=False)
-                yield OptionList(id="related")
+        sections = SectionsPane(app.painter, mirrored=app.strings.rtl, id="sections")
+        middle = Vertical(
+            ArticleList(
+                app.painter, app.strings.relative_time(), mirrored=app.strings.rtl, id="articles"
+            ),
+            ArticleView(id="reader"),
+            id="middle",
+        )
+        title = app.painter.plain(app.strings("related"))
+        related = Vertical(
+            Label(title, id="related-title", markup=False),
+            OptionList(id="related"),
+            id="related-pane",
+        )
+        # A right-to-left interface mirrors the panes: sections on the right, related on the left.
+        panes = [related, middle, sections] if app.strings.rtl else [sections, middle, related]
+        yield Horizontal(*panes, id="panes")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "tuireader"
+        self.reader_app.localize(self)
+        self.set_class(self.reader_app.strings.rtl, "-mirrored")
+        self.query_one("#related-title", Label).styles.text_align = (
+            "right" if self.reader_app.strings.rtl else "left"
+        )
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.relayout())
         self.reload_places()
         self.show_query(ArticleQuery())
         self.query_one(ArticleList).focus()
@@ -228,8 +243,9 @@ class MainScreen(Screen[None]):
         self.show_article(self.current)
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:
-        self.sub_title = self.reader_app.strings(
-            "refreshing", done=message.done, total=message.total
+        app = self.reader_app
+        self.sub_title = app.painter.plain(
+            app.strings("refreshing", done=message.done, total=message.total)
         )
 
     def on_feed_failed(self, message: FeedFailed) -> None:
@@ -240,7 +256,12 @@ class MainScreen(Screen[None]):
         )
 
     def on_refresh_done(self, message: RefreshDone) -> None:
-        self.sub_title = message.report.summary()
+        report = message.report
+        app = self.reader_app
+        summary = app.strings(
+            "summary", feeds=len(report.feeds), new=report.new, failed=len(report.failed)
+        )
+        self.sub_title = app.painter.plain(summary)
         self.reload_places()
         self.show_query(self.article_query, keep_cursor=True)
 

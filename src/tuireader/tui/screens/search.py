@@ -43,7 +43,9 @@ class SearchScreen(ModalScreen[int | None]):
         return self.app
 
     def on_mount(self) -> None:
-        self.query_one("#search-box").border_title = self.reader_app.strings("search")
+        app = self.reader_app
+        app.localize(self)
+        self.query_one("#search-box").border_title = app.painter.plain(app.strings("search"))
         self.query_one(Input).focus()
 
     @on(Input.Changed, "#search-input")

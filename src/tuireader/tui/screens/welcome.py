@@ -45,6 +45,7 @@ class WelcomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         app = self.reader_app
+        app.localize(self)
         self.query_one(ArticleView).show(app.painter.message_layout(app.strings("welcome_body")))
         self.query_one(Input).focus()
 

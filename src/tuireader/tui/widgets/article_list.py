@@ -112,9 +112,11 @@ class ArticleList(ScrollView, can_focus=True):
         painter: TextPainter,
         relative_time: Callable[[datetime], str],
         *,
+        mirrored: bool = False,
         id: str | None = None,  # noqa: A002 (Textual's name)
     ) -> None:
         super().__init__(id=id)
+        self._mirrored = mirrored
         self._painter = painter
         self._relative_time = relative_time
         self._source = RowSource(0, lambda _o, _l: [])
@@ -222,18 +224,25 @@ class ArticleList(ScrollView, can_focus=True):
         time_width = 14 if width >= 45 else 0
         title_width = max(width - 3 - source_width - time_width, 1)
         title_style = base + (look.read if row.read else look.unread)
-        segments = [
+        marks = [
             Segment("●" if not row.read else " ", base + look.unread),
             Segment("★" if row.starred else " ", base + look.star),
-            Segment(" ", base),
-            *self._painter.aligned(row.title, title_width, title_style),
+        ]
+        columns: list[list[Segment]] = [
+            [*marks, Segment(" ", base)],
+            self._painter.aligned(row.title, title_width, title_style),
         ]
         if source_width:
             source = self._painter.one_line(row.feed_title, source_width - 2)
-            segments.append(Segment("  " + source, base + look.meta))
-            segments.append(Segment(" " * (source_width - 2 - cell_len(source)), base))
+            gap = " " * (source_width - cell_len(source))
+            text = gap + source if self._mirrored else "  " + source + gap[2:]
+            columns.append([Segment(text, base + look.meta)])
         if time_width:
             when = self._painter.one_line(self._relative_time(row.published), time_width - 1)
             pad = " " * (time_width - cell_len(when))
-            segments.append(Segment(pad + when, base + look.meta))
-        return Strip(segments).adjust_cell_length(width, base)
+            columns.append(
+                [Segment(when + pad if self._mirrored else pad + when, base + look.meta)]
+            )
+        if self._mirrored:  # marks on the right, time on the left
+            columns = [list(reversed(columns[0])), *columns[1:]][::-1]
+        return Strip([s for column in columns for s in column]).adjust_cell_length(width, base)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
@@ -70,9 +71,16 @@ class SectionsPane(OptionList):
             self.focus_list = focus_list
             super().__init__()
 
-    def __init__(self, painter: TextPainter, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(
+        self,
+        painter: TextPainter,
+        *,
+        mirrored: bool = False,
+        id: str | None = None,  # noqa: A002 (Textual's name)
+    ) -> None:
         super().__init__(id=id)
         self._painter = painter
+        self._mirrored = mirrored
         self._places: list[Place] = []
         self._heading = ""
 
@@ -97,11 +105,11 @@ class SectionsPane(OptionList):
         count = str(place.unread) if place.unread else ""
         name_width = max(width - len(count) - 2 - place.indent * 2, 4)
         name = self._painter.one_line(place.name, name_width)
-        label = Text(" " * (place.indent * 2) + name, no_wrap=True, overflow="ellipsis")
-        pad = width - label.cell_len - len(count)
-        label.append(" " * max(pad, 1))
-        label.append(count, style="bold")
-        return label
+        indent = " " * (place.indent * 2)
+        pad = " " * max(width - cell_len(name) - len(indent) - len(count), 1)
+        if self._mirrored:  # the count on the left, the name against the right edge
+            return Text.assemble((count, "bold"), pad, name, indent, no_wrap=True)
+        return Text.assemble(indent, name, pad, (count, "bold"), no_wrap=True)
 
     @property
     def current_place(self) -> Place | None:
