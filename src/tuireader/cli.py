@@ -24,6 +24,7 @@ from tuireader.core.config import (
     add_feeds,
     load_config,
     remove_feed,
+    set_ui_option,
 )
 from tuireader.core.models import ArticleRow, Direction, FullText
 from tuireader.core.opml import OPMLError, read_opml, write_opml
@@ -39,6 +40,7 @@ from tuireader.core.terminal import (
     EXPLICIT_MODE,
     IMPLICIT_MODE,
     Detection,
+    calibration_choices,
     choose_modes,
 )
 from tuireader.core.urls import is_feed_url
@@ -555,3 +557,68 @@ def related_command(context: Context, article_id: int, limit: int, as_json: bool
         print_rows([entry.row], False)
         for row in entry.also:
             say(f"{'':>9}also reported by {row.feed_title}: {row.title}")
+
+
+# --- the terminal ------------------------------------------------------------------------------
+
+
+@main.command("calibrate")
+@click.pass_obj
+def calibrate_command(context: Context) -> None:
+    """Show a sample written each way, ask which reads right, and save the answer."""
+    choices = calibration_choices(min(_width(None) - 4, 72))
+    click.echo("Which line reads correctly, right to left, with (CNN) and the date in place?\n")
+    for number, choice in enumerate(choices, 1):
+        click.echo(f"{number}  {choice.line.rstrip()}")
+        click.echo(f"   ({choice.label})\n")
+    answer = click.prompt("Number", type=click.IntRange(1, len(choices)))
+    choice = choices[answer - 1]
+    try:
+        set_ui_option(context.paths.config_file, "bidi", choice.bidi)
+        set_ui_option(context.paths.config_file, "shape", "on" if choice.shape else "off")
+    except ConfigError as exc:
+        fail(str(exc))
+    shape = "on" if choice.shape else "off"
+    say(f"saved to {context.paths.config_file}: bidi = {choice.bidi}, shape = {shape}")
+
+
+@main.command("doctor")
+@click.pass_obj
+def doctor_command(context: Context) -> None:
+    """Say what tuireader detected: terminal, colours, bidi and shape modes, paths, database."""
+    from rich.console import Console
+
+    config = context.config()
+    modes = context.modes(config)
+    env = os.environ
+    colors = Console(file=sys.stderr).color_system or "none"
+    database = context.paths.database
+    rows = [
+        ("tuireader", __version__),
+        ("terminal", modes.terminal),
+        ("TERM", env.get("TERM", "(not set)")),
+        ("colours", f"{colors} (COLORTERM={env.get('COLORTERM', 'not set')})"),
+        ("TEXTUAL_COLOR_SYSTEM", env.get("TEXTUAL_COLOR_SYSTEM", "(not set)")),
+        ("NO_COLOR", "set: no colours" if "NO_COLOR" in env else "(not set)"),
+        ("bidi", f"{modes.bidi}: {modes.reason}"),
+        ("shape", "on" if modes.shape else "off"),
+        (
+            "config",
+            f"{context.paths.config_file}"
+            + ("" if context.paths.config_file.exists() else " (not created yet)"),
+        ),
+        ("data", str(context.paths.data_dir)),
+    ]
+    if database.exists():
+        with context.store() as store:
+            total, unread, _starred = store.totals()
+            feeds = len(store.feeds())
+        size = database.stat().st_size / 1024 / 1024
+        rows.append(("database", f"{database} ({size:.1f} MB)"))
+        rows.append(("feeds", f"{feeds} ({total} articles, {unread} unread)"))
+    else:
+        rows.append(("database", f"{database} (not created yet)"))
+    for name, value in rows:
+        say(f"{name:>22}  {value}")
+    if modes.warning:
+        say(f"{'note':>22}  {modes.warning}")

@@ -396,6 +396,30 @@ def test_xml_error_message_names_the_line() -> None:
     assert str(caught.value).endswith(" and no entries could be recovered")
 
 
+def test_feedparser_crashes_become_a_plain_error() -> None:
+    # feedparser 6.0.14 raises KeyError on this (found by fuzzing); it must not escape.
+    body = (
+        b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>T</title>'
+        b"<link:>https://x.example/</link><item><title>a</title>"
+        b"<link>https://x.example</item>/1</link></item></channel></rss>"
+    )
+    assert parse_loose(body, URL).crash == "the document could not be read (KeyError)"
+    with pytest.raises(FeedParseError, match=r"^XML error at line 2: .* no entries could be"):
+        parse_feed(body, url=URL)
+
+
+@pytest.mark.parametrize("tail", ["", "<broken & xml"])
+def test_references_to_characters_xml_forbids_are_dropped(tail: str) -> None:
+    body = (
+        '<rss version="2.0"><channel><title>T</title><item>'
+        "<title>Big &#x110000; esc &#27;[31m fine &#x41; &#1605;&eacute;&nbsp;.</title>"
+        f"<link>https://x.example/&#0;1</link></item></channel></rss>{tail}"
+    )
+    (entry,) = parse_feed(body.encode(), url=URL, now=NOW).entries
+    assert entry.title == "Big esc [31m fine A مé ."
+    assert entry.link == "https://x.example/1"
+
+
 def test_valid_feed_without_items_is_not_an_error() -> None:
     body = b'<rss version="2.0"><channel><title>Quiet</title><link>/x</link></channel></rss>'
     feed = parse_feed(body, url=URL, now=NOW)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from tuireader.core.models import ParsedFeed
-from tuireader.core.parsing.encoding import decode_body
+from tuireader.core.parsing.encoding import DecodedBody, decode_body
 from tuireader.core.parsing.finish import finish_feed
 from tuireader.core.parsing.jsonfeed import NotJsonFeed, parse_json_feed
 from tuireader.core.parsing.loose import XmlProblem, parse_loose
@@ -55,16 +55,30 @@ def parse_feed(
     HTTP header (its charset is honoured), ``now`` the clock used to reject future dates.
     """
     moment = now or datetime.now(UTC)
+    decoded = _decode(body, content_type)
+    kind = _feed_kind(decoded.text, url)
+    if kind is Kind.JSON:
+        raw, problem = _read_json(decoded.text, url), None
+    else:
+        raw, problem = _read_xml(decoded.text, url)
+    if decoded.note:
+        raw.warnings.insert(0, decoded.note)
+    return _with_problem(finish_feed(raw, moment), problem)
+
+
+def _decode(body: bytes, content_type: str | None) -> DecodedBody:
     if not body.strip():
         raise FeedParseError("empty response")
-    if looks_binary(body):
-        raise FeedParseError("not a feed (binary data)")
-    decoded = decode_body(body, content_type)
+    decoded = None if looks_binary(body) else decode_body(body, content_type)
     if decoded is None:
         raise FeedParseError("not a feed (binary data)")
-    text = decoded.text
-    if not text.strip("\ufeff \t\r\n"):
+    if not decoded.text.strip("\ufeff \t\r\n"):
         raise FeedParseError("empty response")
+    return decoded
+
+
+def _feed_kind(text: str, url: str) -> Kind:
+    """JSON or XML; anything else is refused in words."""
     kind = kind_of(text)
     if kind is Kind.HTML:
         alternate = alternate_feed_link(text, url)
@@ -74,10 +88,11 @@ def parse_feed(
         raise FeedParseError(message, alternate=alternate)
     if kind is Kind.TEXT:
         raise FeedParseError("not a feed: the server sent text that is neither XML nor JSON")
-    raw, problem = (_read_json(text, url), None) if kind is Kind.JSON else _read_xml(text, url)
-    if decoded.note:
-        raw.warnings.insert(0, decoded.note)
-    feed = finish_feed(raw, moment)
+    return kind
+
+
+def _with_problem(feed: ParsedFeed, problem: XmlProblem | None) -> ParsedFeed:
+    """``feed`` with a warning about broken XML, or an error when nothing was recovered."""
     if problem is None:
         return feed
     if not feed.entries:

@@ -113,3 +113,33 @@ def _first_set(*sources: tuple[str, str | None]) -> tuple[str | None, str]:
 # terminal-wg "BiDi in Terminal Emulators": explicit mode while tuireader draws, implicit after.
 EXPLICIT_MODE = "\x1b[8l"
 IMPLICIT_MODE = "\x1b[8h"
+
+
+# --- calibration -------------------------------------------------------------------------------
+
+CALIBRATION_SAMPLE = "قال المتحدث باسم الوكالة (CNN) إن الاجتماع انتهى يوم 28 فبراير 2025."
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One way of writing the sample: the modes behind it and the line itself."""
+
+    bidi: str
+    shape: bool
+    label: str
+    line: str
+
+
+def calibration_choices(width: int = 60) -> list[Choice]:
+    """The sample written in each mode, for the user to say which one reads right."""
+    from tuireader.text import layout_text
+
+    def line(bidi: str, shape: str) -> str:
+        return layout_text(CALIBRATION_SAMPLE, width, bidi=bidi, shape=shape)[0]  # type: ignore[arg-type]
+
+    return [
+        Choice("app", True, "tuireader reorders and joins letters", line("app", "on")),
+        Choice("app", False, "tuireader reorders, the terminal joins letters", line("app", "off")),
+        Choice("terminal", False, "the terminal reorders", line("terminal", "off")),
+        Choice("off", False, "nobody reorders", line("off", "off")),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import threading
@@ -9,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from tuireader.core.config import FeedConfig
+from tuireader.core.config import Config, FeedConfig
 from tuireader.core.models import FullText
+from tuireader.core.refresh import refresh
 
 _PLACEHOLDER = re.compile(r"\{\{(BASE|RFC822|ISO)(?::(-?\d+))?\}\}")
 _TYPES = {
@@ -49,6 +51,14 @@ def render(text: str, base: str, now: datetime) -> str:
     return _PLACEHOLDER.sub(fill, text)
 
 
+def build_demo_database(database: Path, now: datetime | None = None) -> Config:
+    """Fetch the demo site into ``database`` through the real refresh path; return its config."""
+    with DemoSite(now) as site:
+        config = Config(feeds=tuple(site.feeds()))
+        asyncio.run(refresh(database, config))
+    return config
+
+
 # A fixed port keeps the demo's feed URLs, and so its read state, the same from run to run.
 PREFERRED_PORT = 47823
 
@@ -63,10 +73,11 @@ def _bind(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
 class DemoSite:
     """The demo site on a free loopback port, in a background thread. A context manager."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: datetime | None = None) -> None:
         self._root = resources.files("tuireader.demo") / "site"
-        # Dates are fixed when the site starts, so a second refresh gets 304 Not Modified.
-        self._now = datetime.now(UTC)
+        # Dates are fixed when the site starts, so a second refresh gets 304 Not Modified;
+        # a given ``now`` makes every date reproducible (screenshots, snapshot tests).
+        self._now = now or datetime.now(UTC)
         site = self
 
         class Handler(BaseHTTPRequestHandler):

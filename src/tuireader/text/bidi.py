@@ -507,11 +507,17 @@ def strip_bidi_controls(text: str) -> str:
     return text.translate(_DROP_CONTROLS) if _HAS_CONTROL.search(text) else text
 
 
+_NOT_ONLY_LTR = re.compile("[RAN1-9]")
+
+
 def resolve_paragraph(text: str, base_dir: BaseDir = "auto") -> BidiParagraph:
-    """Resolve the embedding levels of one paragraph (UAX #9 P2-I2), honouring every control."""
+    """Resolve the embedding levels of one paragraph (UAX #9 P2-I2), honouring every control.
+
+    ``text`` is one paragraph: it should hold no paragraph separator (class B).
+    """
     classes = bidi_classes(text)
     level = paragraph_level(classes, base_dir)
-    if level == 0 and not re.search("[RAN1-9]", classes):
+    if level == 0 and not _NOT_ONLY_LTR.search(classes):
         levels = bytes(len(text))  # left-to-right only: everything stays at level 0
     else:
         fast = _resolve_fast(text, classes, level)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.dates import format_date
@@ -14,12 +15,13 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.strip import Strip
 
-from tuireader.core.config import Config
+from tuireader.core.config import Config, ConfigError, set_ui_option
 from tuireader.core.models import Article
 from tuireader.core.reading import ArticleLayout
 from tuireader.core.refresh import FeedReport, refresh
 from tuireader.core.similar import RelatedEntry, TermStats, related_articles
 from tuireader.core.store import Store
+from tuireader.core.terminal import Choice
 from tuireader.demo.server import DemoSite
 from tuireader.tui.article_render import TokenStyles
 from tuireader.tui.i18n import Strings, interface_language, localize_bindings
@@ -39,6 +41,7 @@ class AppSettings:
     shape: bool = False
     language: str = "auto"
     refresh_on_start: bool = True
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # for relative times
 
 
 class TuiReader(App[None]):
@@ -51,6 +54,7 @@ class TuiReader(App[None]):
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("b", "cycle_bidi", "Bidi mode", show=False, id="bidi"),
+        Binding("c", "calibrate", "Calibrate", show=False, id="calibrate"),
     ]
 
     def __init__(self, settings: AppSettings) -> None:
@@ -168,6 +172,28 @@ class TuiReader(App[None]):
         mode = order[(order.index(self.painter.bidi) + 1) % len(order)]
         self.painter.set_modes(mode, self.painter.shape)
         self.notify(self.strings("bidi_mode", mode=mode), markup=False, timeout=3)
+        self._relayout_main()
+
+    def action_calibrate(self) -> None:
+        from tuireader.tui.screens.calibrate import CalibrationScreen
+
+        self.push_screen(CalibrationScreen(), self.apply_calibration)
+
+    def apply_calibration(self, choice: Choice | None) -> None:
+        """Use the chosen modes now and save them to the config file."""
+        if choice is None:
+            return
+        self.painter.set_modes(choice.bidi, choice.shape)
+        if self.settings.config_file is not None:
+            try:
+                set_ui_option(self.settings.config_file, "bidi", choice.bidi)
+                set_ui_option(self.settings.config_file, "shape", "on" if choice.shape else "off")
+            except ConfigError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+        self.notify(self.strings("bidi_mode", mode=choice.bidi), markup=False, timeout=3)
+        self._relayout_main()
+
+    def _relayout_main(self) -> None:
         from tuireader.tui.screens.main import MainScreen
 
         for screen in self.screen_stack:

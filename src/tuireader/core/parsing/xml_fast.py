@@ -122,6 +122,7 @@ def _rss(root: Element, url: str) -> RawFeed:
     if channel is None:
         raise NotForFastPath("rss without channel")
     feed = _rss_channel(channel, core, url)
+    feed.language = feed.language or root.get(XML_LANG)
     for item in channel.iterfind(f"{core}item"):
         feed.entries.append(_rss_item(item, core, url))
     return feed

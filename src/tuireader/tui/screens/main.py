@@ -95,7 +95,10 @@ class MainScreen(Screen[None]):
         sections = SectionsPane(app.painter, mirrored=app.strings.rtl, id="sections")
         middle = Vertical(
             ArticleList(
-                app.painter, app.strings.relative_time(), mirrored=app.strings.rtl, id="articles"
+                app.painter,
+                app.strings.relative_time(app.settings.clock),
+                mirrored=app.strings.rtl,
+                id="articles",
             ),
             ArticleView(id="reader"),
             id="middle",
@@ -185,7 +188,7 @@ class MainScreen(Screen[None]):
             note = app.painter.aligned_text(app.strings("no_related"), width)
             related.add_option(Option(Text(note, style="dim"), disabled=True))
             return
-        when = app.strings.relative_time()
+        when = app.strings.relative_time(app.settings.clock)
         for entry in entries:
             prompt = Text(app.painter.aligned_text(entry.row.title, width), style="bold")
             meta = f"{'◆ ' if entry.same_story else ''}{entry.row.feed_title} · "
