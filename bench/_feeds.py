@@ -6,12 +6,14 @@ dc:creator, two categories, description and a content:encoded of a few paragraph
 process, so that the server never competes for the GIL with a client measured in the
 benchmark process, from several loopback addresses (127.0.0.1, 127.0.0.2, ...; all of
 127.0.0.0/8 is loopback on Linux) so that per-host connection limits behave as with real
-sites. Every response carries an ``ETag`` and a ``Last-Modified``; conditional GETs get a
+sites. Item links lead back to the loopback hosts, so nothing a client follows leaves the
+machine. Every response carries an ``ETag`` and a ``Last-Modified``; conditional GETs get a
 304, and gzip is sent to clients that ask for it. Connections are kept alive (HTTP/1.1).
 
 API:
 
-- ``feed_document(number, items, seed=...) -> bytes``: one feed, the same bytes every time.
+- ``feed_document(number, items, seed=..., site=...) -> bytes``: one feed, the same bytes
+  every time; its item links are under ``site``.
 - ``feed_paths(feeds, hosts) -> list[tuple[int, str]]``: (host index, path) of every feed.
 - ``host_address(index) -> str``: the loopback address of a host (0 is 127.0.0.1).
 - ``FeedServer(feeds, items, hosts=..., seed=...)``: a context manager that starts the server
@@ -147,10 +149,16 @@ def _paragraphs(chooser: random.Random, item_url: str) -> str:
     return "\n".join(parts)
 
 
-def feed_document(number: int, items: int, *, seed: int = DEFAULT_SEED) -> bytes:
-    """The RSS 2.0 document of feed ``number`` with ``items`` items (the same for a seed)."""
+def feed_document(
+    number: int, items: int, *, seed: int = DEFAULT_SEED, site: str | None = None
+) -> bytes:
+    """The RSS 2.0 document of feed ``number`` with ``items`` items (the same for a seed).
+
+    Item links and guids are under ``site`` (no trailing slash); by default a host of the
+    reserved ``.example`` top-level domain, which never resolves.
+    """
     chooser = random.Random(seed * 1_000_003 + number)
-    site = f"https://site{number}.example.ma"
+    site = site or f"http://site{number}.example"
     newest = NEWEST - timedelta(minutes=number)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -330,16 +338,21 @@ def _bind_all(handlers: list[type[BaseHTTPRequestHandler]]) -> list[_Server]:
 
 
 def serve(feeds: int, items: int, hosts: int, seed: int) -> None:
-    """Serve the feeds until standard input closes; print {"port", "urls"} once listening."""
+    """Serve the feeds until standard input closes; print {"port", "urls"} once listening.
+
+    Item links point back to the feed's own loopback host (where they answer 404), so a
+    client that follows them never leaves the machine, and the "404" count shows it did.
+    """
     by_host: list[dict[str, _Document]] = [{} for _ in range(hosts)]
-    for number, (host, path) in enumerate(feed_paths(feeds, hosts)):
-        modified = NEWEST - timedelta(minutes=number)
-        by_host[host][path] = _Document.of(feed_document(number, items, seed=seed), modified)
     counters = _Counters()
     servers = _bind_all([_handler(documents, counters) for documents in by_host])
+    port = servers[0].server_address[1]
+    for number, (host, path) in enumerate(feed_paths(feeds, hosts)):
+        site = f"http://{host_address(host)}:{port}/site{number}"
+        body = feed_document(number, items, seed=seed, site=site)
+        by_host[host][path] = _Document.of(body, NEWEST - timedelta(minutes=number))
     for server in servers:
         threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = servers[0].server_address[1]
     urls = [f"http://{host_address(host)}:{port}{path}" for host, path in feed_paths(feeds, hosts)]
     print(json.dumps({"port": port, "urls": urls}), flush=True)
     sys.stdin.read()  # the parent closes our stdin (or dies) to stop us

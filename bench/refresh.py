@@ -66,6 +66,7 @@ class Run:
     """One measured child process."""
 
     seconds: float
+    cpu_seconds: float  # user + system
     peak_kb: int
     exit_code: int
     output: str
@@ -87,7 +88,9 @@ def run_measured(command: list[str], env: dict[str, str], log: Path) -> Run:
             watchdog.cancel()
         seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss, process.returncode, log.read_text(errors="replace"))
+    cpu = usage.ru_utime + usage.ru_stime
+    output = log.read_text(errors="replace")
+    return Run(seconds, cpu, usage.ru_maxrss, process.returncode, output)
 
 
 def count_rows(database: Path, table: str) -> int:
@@ -215,6 +218,9 @@ class Sample:
     warm: float
     peak_kb: int
     stored: int
+    # CPU seconds of the whole processes: near the wall time means CPU-bound.
+    cold_cpu: float = 0.0
+    warm_cpu: float = 0.0
     problems: list[str] = field(default_factory=list)
 
 
@@ -254,7 +260,7 @@ def measure(tool: Tool, server: FeedServer, root: Path, expected_items: int) -> 
         if counts.get("200", 0) == 0:
             break
         warm, counts = one(f"warm{settling + 1}")
-    if counts.get("304", 0) != feeds or counts.get("200", 0):
+    if counts.get("304", 0) != feeds or counts.get("200", 0) or counts.get("404", 0):
         problems.append(f"warm: server answered {counts}, expected {feeds} x 304")
 
     def seconds(run: Run) -> float:
@@ -264,7 +270,10 @@ def measure(tool: Tool, server: FeedServer, root: Path, expected_items: int) -> 
 
     stored = tool.stored(directory)
     shutil.rmtree(directory, ignore_errors=True)
-    return Sample(seconds(cold), seconds(warm), max(cold.peak_kb, warm.peak_kb), stored, problems)
+    peak = max(cold.peak_kb, warm.peak_kb)
+    return Sample(
+        seconds(cold), seconds(warm), peak, stored, cold.cpu_seconds, warm.cpu_seconds, problems
+    )
 
 
 # --- the children ------------------------------------------------------------------------------
@@ -337,7 +346,7 @@ def _profiled_refresh(
 
 
 def _stages() -> list[tuple[str, Callable[..., Any]]]:
-    from tuireader.core import refresh, searchtext, store
+    from tuireader.core import extract, refresh, searchtext, store
     from tuireader.core.fetch import Fetcher
     from tuireader.core.parse import parse_feed
 
@@ -351,6 +360,9 @@ def _stages() -> list[tuple[str, Callable[..., Any]]]:
         ("    search indexing (text, terms, FTS insert)", store.Store._index),
         ("      index_fields (HTML to text, Arabic terms)", searchtext.index_fields),
         ("  record_fetch (the feed's row)", store.Store.record_fetch),
+        ("which new articles want full text (all of them)", refresh._wanting_full_text),
+        ("  Store.article (read each new article back)", store.Store.article),
+        ("  needs_full_text (HTML to blocks, teaser test)", extract.needs_full_text),
     ]
 
 
@@ -365,7 +377,8 @@ def print_stages(loop: pstats.Stats, workers: pstats.Stats) -> None:
         print(f"{label:<52}{seconds:>13.2f}")
     rows = workers.stats.items()  # type: ignore[attr-defined]
     sql = sum(float(row[3]) for (where, _, fn), row in rows if where == "~" and "sqlite3" in fn)
-    print(f"{'  all SQLite calls (SQL, FTS5 inserts, COMMIT)':<52}{sql:>13.2f}")
+    print(f"{'all SQLite calls in threads (SQL, FTS5, COMMIT)':<52}{sql:>13.2f}")
+    print(f"{'all work in threads':<52}{workers.total_tt:>13.2f}")  # type: ignore[attr-defined]
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -440,9 +453,10 @@ def measure_all(
             sample = measure(tool, server, scratch, expected)
             results[tool.name].append(sample)
             print(
-                f"  run {round_number} {tool.name:<22} cold {sample.cold:7.2f} s  "
-                f"warm {sample.warm:6.2f} s  peak {sample.peak_kb / 1024:5.0f} MB  "
-                f"stored {sample.stored}",
+                f"  run {round_number} {tool.name:<22} cold {sample.cold:6.2f} s"
+                f" (cpu {sample.cold_cpu:5.2f})  warm {sample.warm:5.2f} s"
+                f" (cpu {sample.warm_cpu:4.2f})  peak {sample.peak_kb / 1024:4.0f} MB"
+                f"  stored {sample.stored}",
                 flush=True,
             )
     return results

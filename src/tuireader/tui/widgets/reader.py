@@ -76,5 +76,6 @@ class ArticleView(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
         if 0 <= index < len(self._lines):
-            return self._lines[index].adjust_cell_length(width, self.rich_style)
+            line = self._lines[index].apply_style(self.rich_style)
+            return line.adjust_cell_length(width, self.rich_style)
         return Strip.blank(width, self.rich_style)

@@ -1,0 +1,687 @@
+"""The reader's first frame and keystroke latency on a cache of 20,000 articles, beside newsboat.
+
+Run from the repository root:
+
+    python3 bench/startup.py [--feeds 100] [--items 200] [--repeat 5] [--keys 200]
+                             [--pty-keys 40] [--rebuild] [--profile]
+
+The cache (bench/_startup_cache.py): N generated Arabic feeds of M items (bench/_feeds.py)
+are served on loopback once, and both tools fill their own cache through their real path
+(``tuireader refresh``, ``newsboat -x reload``). It is kept in the temp dir, keyed by size and
+seed, for later runs; ``--rebuild`` builds it again. Every run below works on a fresh copy of
+tuireader's database, so no run sees what an earlier one wrote.
+
+Measured, medians of R runs after one untimed warm-up run each:
+
+- first frame, process: ``python -m tuireader --config C --data-dir D --bidi app --shape on``
+  in a pseudo-terminal of 120x36 (TERM=xterm-256color) that answers Textual's query for
+  synchronized output as a modern terminal does. The clock runs from the fork to the arrival
+  of the end of the first frame that shows the list: at least five unread marks (``●``, drawn
+  only by article rows) and the "All" count (the number of articles), and the frame's
+  synchronized-update end when one is open. Two configurations: "offline", the N feeds
+  subscribed but nothing listening on their port any more (the reader starts its refresh at
+  once and it fails in the background: the frame must not wait for it), and "cache only", no
+  feeds in the configuration (no refresh at all).
+- keystrokes, process: in the cache-only process, once the screen is quiet, ``j`` (then ``k``)
+  is written to the terminal and the time to the end of the next frame is taken.
+- first paint, in process: a child that imports the reader, builds ``TuiReader`` and runs it
+  headless (``App.run_test``); imports, construction and construction-to-first-article-row
+  (the first ``ArticleList.render_line`` that returns a row) are timed separately.
+- keystrokes, in process (Pilot): K presses of ``j`` then K of ``k``, each
+  ``await pilot.press(key)`` + ``await pilot.pause()`` timed (Textual's dispatch, the
+  handlers, a compositor pass; the headless driver writes nothing). The parts: ``render_line``
+  for every visible row after a cursor move (cached rows) and for a page never shown (every
+  row laid out), a page of rows from SQLite at the top and at the bottom of the list, and
+  ``MainScreen.show_article`` (what each cursor move also does: load, lay out, related).
+- newsboat: ``newsboat -u urls -c cache.db -C config -x print-unread`` (it loads the whole
+  cache before printing), wall time.
+
+Targets: first frame at most 0.6 s and at most a fifth of newsboat's load; a keystroke
+handled within one frame (16 ms median). ``--profile`` (also run when a target is missed)
+prints the slowest imports (``-X importtime``) and a cProfile of the in-process first paint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import errno
+import fcntl
+import json
+import os
+import pstats
+import pty
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from _startup_cache import StartupCache, ensure_cache, isolated_env, tuireader_env
+
+COLUMNS, ROWS = 120, 36
+FIRST_FRAME_TARGET = 0.6  # seconds
+NEWSBOAT_RATIO_TARGET = 1 / 5
+KEY_TARGET_MS = 16.0
+FIRST_FRAME_TIMEOUT = 30.0
+RUN_TIMEOUT = 120.0
+QUIET = 0.25  # seconds without output that count as "the screen has settled"
+SETTLE_LIMIT = 5.0
+
+UNREAD_MARK = "●".encode()  # drawn only by ArticleList rows
+MIN_ROWS_SHOWN = 5
+SYNC_QUERY = b"\x1b[?2026$p"  # DECRQM: does the terminal support synchronized output?
+SYNC_REPLY = b"\x1b[?2026;2$y"  # DECRPM: supported, currently reset
+SYNC_BEGIN = b"\x1b[?2026h"
+SYNC_END = b"\x1b[?2026l"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The ``fraction`` quantile (nearest rank) of ``values``."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+# --- a pseudo-terminal for the reader ----------------------------------------------------------
+
+
+class PtyTerminal:
+    """A child process on a pseudo-terminal of a fixed size; output chunks arrive timestamped.
+
+    It answers Textual's query for synchronized output (mode 2026) as kitty, foot, WezTerm or
+    iTerm2 do, so that every frame is framed by a begin and an end sequence.
+    """
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.started = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: size the terminal, then become the command
+            try:
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+                os.execvpe(command[0], command, env)
+            finally:
+                os._exit(127)
+        self.pid, self.fd = pid, fd
+        self.output = bytearray()
+        self.closed = False
+        self._tail = b""
+
+    def read(self, timeout: float) -> tuple[float, bytes] | None:
+        """The next chunk and the moment it arrived; b"" on timeout, None once the child is gone."""
+        if self.closed:
+            return None
+        ready, _, _ = select.select([self.fd], [], [], max(timeout, 0.0))
+        if not ready:
+            return time.perf_counter(), b""
+        try:
+            chunk = os.read(self.fd, 65536)
+        except OSError as exc:  # EIO: the child closed its side
+            if exc.errno != errno.EIO:
+                raise
+            chunk = b""
+        arrived = time.perf_counter()
+        if not chunk:
+            self.closed = True
+            return None
+        self.output += chunk
+        if SYNC_QUERY in self._tail + chunk:
+            os.write(self.fd, SYNC_REPLY)
+        self._tail = chunk[-16:]
+        return arrived, chunk
+
+    def write(self, data: bytes) -> float:
+        """Send ``data`` as typed input; the moment it was sent."""
+        os.write(self.fd, data)
+        return time.perf_counter()
+
+    def settle(self, quiet: float = QUIET, limit: float = SETTLE_LIMIT) -> bool:
+        """Read until nothing arrives for ``quiet`` seconds (False if ``limit`` passes first)."""
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline:
+            got = self.read(quiet)
+            if got is None:
+                return False
+            if not got[1]:
+                return True
+        return False
+
+    def close(self) -> int:
+        """Quit the reader with ``q`` (killing it if it does not go), and its exit code."""
+        deadline = time.perf_counter() + 10.0
+        if not self.closed:
+            try:
+                self.write(b"q")
+            except OSError:
+                pass
+        while not self.closed and time.perf_counter() < deadline:
+            self.read(0.2)
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid == 0:
+            os.kill(self.pid, signal.SIGKILL)
+            _, status = os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        return os.waitstatus_to_exitcode(status)
+
+
+class FirstFrame:
+    """Watches the output for the first complete frame that shows the article list."""
+
+    def __init__(self, count_text: bytes) -> None:
+        self._count_text = count_text
+        self.shown = False
+
+    def complete(self, output: bytes) -> bool:
+        """Whether ``output`` (all of it so far) holds that frame, ended."""
+        if not self.shown:
+            self.shown = output.count(UNREAD_MARK) >= MIN_ROWS_SHOWN and self._count_text in output
+            if not self.shown:
+                return False
+        return output.rfind(SYNC_BEGIN) <= output.rfind(SYNC_END)
+
+
+def wait_first_frame(terminal: PtyTerminal, count_text: bytes) -> float | None:
+    """Seconds from the fork to the end of the first frame with the list; None on timeout."""
+    watch = FirstFrame(count_text)
+    deadline = terminal.started + FIRST_FRAME_TIMEOUT
+    while time.perf_counter() < deadline:
+        got = terminal.read(deadline - time.perf_counter())
+        if got is None:
+            return None
+        arrived, chunk = got
+        if chunk and watch.complete(terminal.output):
+            return arrived - terminal.started
+    return None
+
+
+def key_latency(terminal: PtyTerminal, key: bytes, timeout: float = 2.0) -> float | None:
+    """Milliseconds from typing ``key`` to the end of the next frame; None if none came."""
+    terminal.settle()
+    start = len(terminal.output)
+    sent = terminal.write(key)
+    deadline = sent + timeout
+    while time.perf_counter() < deadline:
+        got = terminal.read(deadline - time.perf_counter())
+        if got is None:
+            return None
+        arrived, chunk = got
+        if chunk and SYNC_END in terminal.output[max(start - len(SYNC_END), 0) :]:
+            return (arrived - sent) * 1000
+    return None
+
+
+# --- runs of the reader as a process -----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ProcessRun:
+    """One start of the reader in a pseudo-terminal."""
+
+    first_frame: float | None
+    key_ms: list[float] = field(default_factory=list)
+    exit_code: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def fresh_copy(cache: StartupCache, scratch: Path, feeds: bool) -> Iterator[tuple[Path, Path]]:
+    """(config file, data dir) over a copy of tuireader's cache, removed afterwards."""
+    directory = Path(tempfile.mkdtemp(prefix="run-", dir=scratch))
+    try:
+        data = directory / "data"
+        data.mkdir()
+        shutil.copy2(cache.tuireader_database, data / cache.tuireader_database.name)
+        config = directory / "config.toml"
+        subscriptions = cache.tuireader_config.read_text(encoding="utf-8") if feeds else ""
+        config.write_text('[ui]\nlanguage = "en"\n\n' + subscriptions, encoding="utf-8")
+        yield config, data
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def reader_command(config: Path, data: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "tuireader",
+        "--config",
+        str(config),
+        "--data-dir",
+        str(data),
+        "--bidi",
+        "app",
+        "--shape",
+        "on",
+    ]
+
+
+def terminal_env(cache: StartupCache) -> dict[str, str]:
+    env = tuireader_env(cache.home, TERM="xterm-256color", LANG="C.UTF-8")
+    for name in ("TERM_PROGRAM", "COLORTERM", "NO_COLOR", "TUIREADER_BIDI", "TUIREADER_SHAPE"):
+        env.pop(name, None)
+    for name in [name for name in env if name.startswith("TEXTUAL")]:
+        env.pop(name)
+    return env
+
+
+def run_reader(cache: StartupCache, scratch: Path, *, feeds: bool, keys: int) -> ProcessRun:
+    """Start the reader, time its first frame, then ``keys`` keystrokes (j, then k), and quit."""
+    with fresh_copy(cache, scratch, feeds) as (config, data):
+        terminal = PtyTerminal(reader_command(config, data), terminal_env(cache))
+        run = ProcessRun(wait_first_frame(terminal, str(cache.articles).encode()))
+        if run.first_frame is None:
+            tail = bytes(terminal.output[-300:]).decode(errors="replace")
+            run.problems.append(
+                f"no frame with the list within {FIRST_FRAME_TIMEOUT:.0f} s: {tail!r}"
+            )
+        else:
+            for number in range(keys):
+                latency = key_latency(terminal, b"j" if number < keys // 2 else b"k")
+                if latency is None:
+                    run.problems.append("a keystroke got no frame within 2 s")
+                    break
+                run.key_ms.append(latency)
+        run.exit_code = terminal.close()
+        if run.exit_code != 0:
+            run.problems.append(f"the reader exited with status {run.exit_code}")
+        return run
+
+
+# --- in process: first paint and Pilot keystrokes (a child role) -------------------------------
+
+
+def child_app(config_file: Path, data: Path, keys: int, profile: bool) -> None:
+    """Time imports, construction and first paint headless, then ``keys`` j and k presses;
+    print the figures as one JSON line."""
+    started = time.perf_counter()
+    profiler = cProfile.Profile() if profile else None
+    if profiler is not None:
+        profiler.enable()
+    import tuireader.cli  # noqa: F401 - what the command imports before the app
+    from tuireader.core.config import load_config
+    from tuireader.tui.app import AppSettings, TuiReader
+    from tuireader.tui.screens import main as main_screen
+    from tuireader.tui.widgets.article_list import ArticleList
+
+    imported = time.perf_counter()
+    painted: list[float] = []
+    render_line = ArticleList.render_line
+
+    def timed_render_line(widget: ArticleList, y: int) -> Any:
+        strip = render_line(widget, y)
+        if not painted and widget.count:
+            painted.append(time.perf_counter())
+        return strip
+
+    setattr(ArticleList, "render_line", timed_render_line)  # noqa: B010 - a method, on purpose
+    config = load_config(config_file)
+    settings = AppSettings(
+        database=data / "tuireader.db",
+        config=config,
+        bidi="app",
+        shape=True,
+        language="en",
+        refresh_on_start=False,
+    )
+    app = TuiReader(settings)
+    constructed = time.perf_counter()
+    figures: dict[str, Any] = {}
+
+    async def drive() -> None:
+        async with app.run_test(size=(COLUMNS, ROWS)) as pilot:
+            await pilot.pause()
+            if profiler is not None:
+                profiler.disable()
+            if not painted:
+                raise RuntimeError("the article list painted no row")
+            setattr(ArticleList, "render_line", render_line)  # noqa: B010
+            if keys:
+                screen = app.screen
+                assert isinstance(screen, main_screen.MainScreen)
+                figures.update(await press_keys(pilot, screen.query_one(ArticleList), keys))
+                figures.update(widget_parts(app, screen, screen.query_one(ArticleList)))
+                await pilot.pause()
+
+    asyncio.run(drive())
+    figures.update(
+        imports=imported - started,
+        construct=constructed - imported,
+        first_paint=painted[0] - constructed,
+    )
+    if profiler is not None:
+        profiler.dump_stats(str(data / "first-paint.prof"))
+    print(json.dumps(figures))
+
+
+async def press_keys(pilot: Any, articles: Any, keys: int) -> dict[str, Any]:
+    """Press j ``keys`` times then k as often, timing press + pause; checks the cursor."""
+    times: dict[str, list[float]] = {"j": [], "k": []}
+    cursors: dict[str, int] = {}
+    for key in ("j", "k"):
+        for _ in range(keys):
+            started = time.perf_counter()
+            await pilot.press(key)
+            await pilot.pause()
+            times[key].append((time.perf_counter() - started) * 1000)
+        cursors[key] = int(articles.cursor)
+    problems = []
+    if cursors != {"j": keys, "k": 0}:
+        problems.append(f"cursor after j, k: {cursors}, expected {keys} and 0")
+    return {"press_ms": times["j"] + times["k"], "key_problems": problems}
+
+
+def _timed_ms(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
+def widget_parts(app: Any, screen: Any, articles: Any) -> dict[str, Any]:
+    """Where a keystroke's time goes: painting rows, reading pages, showing the article."""
+    from tuireader.core.store import ArticleQuery
+
+    height = articles.scrollable_content_region.height
+    width = articles.scrollable_content_region.width
+
+    def screenful() -> None:
+        for y in range(height):
+            articles.render_line(y)
+
+    articles.scroll_to(y=0, animate=False, immediate=True)
+    screenful()
+    warm = []
+    for step in range(100):  # move the cursor within the screen, as j and k do
+        articles.set_reactive(type(articles).cursor, 1 + step % max(height - 1, 1))
+        warm.append(_timed_ms(screenful))
+    # A page never shown: every row is read and laid out (titles included) for the first time.
+    cold = []
+    for page in range(20):
+        offset = 1000 + page * height
+        rows = [articles._source.row(offset + y) for y in range(height)]  # fetched, not timed
+        cold.append(
+            _timed_ms(lambda rows=rows: [articles._paint_row(r, width, False) for r in rows if r])
+        )
+    store = app.store
+    top = [_timed_ms(lambda: store.articles(ArticleQuery(), limit=200)) for _ in range(20)]
+    last = max(articles.count - 200, 0)
+    bottom = [
+        _timed_ms(lambda: store.articles(ArticleQuery(), limit=200, offset=last)) for _ in range(20)
+    ]
+    rows = store.articles(ArticleQuery(), limit=60, offset=5000)
+    show = [_timed_ms(lambda row=row: screen.show_article(row)) for row in rows]
+    return {
+        "rows_on_screen": height,
+        "render_warm_ms": warm,
+        "render_cold_ms": cold,
+        "page_top_ms": top,
+        "page_bottom_ms": bottom,
+        "show_article_ms": show,
+    }
+
+
+def run_child_app(
+    cache: StartupCache, scratch: Path, *, keys: int, profile: bool = False
+) -> dict[str, Any]:
+    """The in-process figures, from a fresh interpreter on a fresh copy of the cache."""
+    with fresh_copy(cache, scratch, feeds=False) as (config, data):
+        command = [sys.executable, str(Path(__file__).resolve()), "--child-app"]
+        command += [str(config), str(data), str(keys)] + (["--profile"] if profile else [])
+        result = subprocess.run(
+            command,
+            env=tuireader_env(cache.home, LANG="C.UTF-8"),
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT * 5,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"the in-process child failed ({result.returncode}): {result.stderr[-2000:]}"
+            )
+        figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+        if profile:
+            print_profile(data / "first-paint.prof")
+        return figures
+
+
+# --- newsboat ----------------------------------------------------------------------------------
+
+
+def newsboat_load(cache: StartupCache, executable: str) -> tuple[float, str | None]:
+    """Wall seconds of ``newsboat -x print-unread`` on its cache; a problem, if any."""
+    command = [executable, "-u", str(cache.newsboat_urls), "-c", str(cache.newsboat_cache)]
+    command += ["-C", str(cache.newsboat_config), "-x", "print-unread"]
+    started = time.perf_counter()
+    result = subprocess.run(
+        command,
+        env=isolated_env(cache.home),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    expected = f"{cache.articles} unread articles"
+    if result.returncode != 0 or expected not in result.stdout:
+        return seconds, f"newsboat: exit {result.returncode}, printed {result.stdout.strip()!r}"
+    return seconds, None
+
+
+def python_start(repeat: int) -> float:
+    """Median seconds for this interpreter to start and exit doing nothing (a floor)."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        times.append(time.perf_counter() - started)
+    return median(times)
+
+
+# --- profiles ----------------------------------------------------------------------------------
+
+
+def print_import_times(cache: StartupCache, top: int = 14) -> None:
+    """The slowest top-level imports of the reader (``python -X importtime``)."""
+    code = "import tuireader.cli, tuireader.tui.app, tuireader.tui.screens.main"
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code],
+        env=tuireader_env(cache.home),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    rows: list[tuple[int, str]] = []
+    for line in result.stderr.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) != 3 or not parts[1].strip().isdigit():
+            continue
+        name = parts[2].rstrip()
+        depth = (len(name) - len(name.lstrip())) // 2
+        if depth <= 1:  # what the code imports directly, and its first level
+            rows.append((int(parts[1]), name.strip() if depth == 0 else "  " + name.strip()))
+    total = sum(us for us, name in rows if not name.startswith(" "))
+    print(f"\nimports of the reader: {total / 1e6:.2f} s in all; slowest (cumulative, s):")
+    for us, name in sorted(rows, reverse=True)[:top]:
+        print(f"  {us / 1e6:7.3f}  {name}")
+
+
+def print_profile(path: Path) -> None:
+    print("\ncProfile of the in-process start (imports, construction, first paint):")
+    stats = pstats.Stats(str(path))
+    stats.sort_stats("cumulative").print_stats(25)
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def print_table(
+    offline: list[ProcessRun],
+    cache_only: list[ProcessRun],
+    child: list[dict[str, Any]],
+    keys: dict[str, Any],
+    newsboat: list[float],
+    python_floor: float,
+) -> bool:
+    """The figures, the targets; whether every target was met."""
+
+    def frames(runs: list[ProcessRun]) -> list[float]:
+        return [run.first_frame for run in runs if run.first_frame is not None]
+
+    first_offline, first_cache = median(frames(offline)), median(frames(cache_only))
+    load = median(newsboat) if newsboat else float("nan")
+    pty_keys = [ms for run in cache_only for ms in run.key_ms]
+    press = keys["press_ms"]
+    print(f"\n{'measure':<62}{'median':>10}{'p95':>10}")
+
+    def line(label: str, values: list[float], unit: str, scale: float = 1.0) -> None:
+        if not values:
+            print(f"{label:<62}{'n/a':>10}")
+            return
+        mid, high = median(values) * scale, percentile(values, 0.95) * scale
+        print(
+            f"{label:<62}{mid:>8.{3 if unit == 's' else 1}f}{unit:>2}{high:>8.{3 if unit == 's' else 1}f}{unit:>2}"
+        )
+
+    line("first frame, process, offline (refresh fails behind)", frames(offline), "s")
+    line("first frame, process, cache only (no refresh)", frames(cache_only), "s")
+    line("  python -c pass (interpreter start, a floor)", [python_floor], "s")
+    line("  imports (cli, tui.app, screens.main), in process", [c["imports"] for c in child], "s")
+    line("  TuiReader(...) (open store, sync feeds)", [c["construct"] for c in child], "s")
+    line("  construction to first article row, headless", [c["first_paint"] for c in child], "s")
+    line("newsboat -x print-unread (loads the whole cache)", newsboat, "s")
+    line(f"keystroke j/k, process (key to frame end), {len(pty_keys)} keys", pty_keys, "ms")
+    line(f"keystroke j/k, Pilot press + pause, {len(press)} keys", press, "ms")
+    rows = keys["rows_on_screen"]
+    line(f"  render_line x {rows} rows after a cursor move", keys["render_warm_ms"], "ms")
+    line(f"  a page never shown: {rows} rows laid out", keys["render_cold_ms"], "ms")
+    line("  200 rows from SQLite, top of the list", keys["page_top_ms"], "ms")
+    line("  200 rows from SQLite, bottom (OFFSET 19,800)", keys["page_bottom_ms"], "ms")
+    line("  MainScreen.show_article (load, lay out, related)", keys["show_article_ms"], "ms")
+
+    first = max(first_offline, first_cache)
+    ratio = first / load
+    key_median = median(press)
+    results = [
+        (f"first frame {first:.3f} s <= {FIRST_FRAME_TARGET} s", first <= FIRST_FRAME_TARGET),
+        (
+            f"first frame / newsboat load {ratio:.2f} <= {NEWSBOAT_RATIO_TARGET:.2f}",
+            ratio <= NEWSBOAT_RATIO_TARGET,
+        ),
+        (f"keystroke median {key_median:.1f} ms <= {KEY_TARGET_MS:.0f} ms", key_median <= 16.0),
+    ]
+    print()
+    for words, met in results:
+        print(f"target: {words}: {verdict(met)}")
+    return all(met for _, met in results)
+
+
+def run_benchmark(options: argparse.Namespace) -> int:
+    """Build or reuse the cache, measure, print the table; 1 if a check failed."""
+    executable = shutil.which("newsboat")
+    if executable is None:
+        print("newsboat is needed to fill its cache: apt-get install newsboat")
+        return 1
+    cache = ensure_cache(
+        options.feeds,
+        options.items,
+        seed=options.seed,
+        hosts=options.hosts,
+        newsboat=executable,
+        rebuild=options.rebuild,
+    )
+    version = subprocess.run([executable, "--version"], capture_output=True, text=True).stdout
+    print(
+        f"{cache.articles} cached articles ({options.feeds} feeds x {options.items}) in"
+        f" {cache.root}; {COLUMNS}x{ROWS}; median of {options.repeat} after a warm-up;"
+        f" {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f};"
+        f" {version.splitlines()[0] if version else 'newsboat'}"
+    )
+    problems: list[str] = []
+    offline: list[ProcessRun] = []
+    cache_only: list[ProcessRun] = []
+    newsboat: list[float] = []
+    child: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="tuireader-startup-") as scratch_name:
+        scratch = Path(scratch_name)
+        for round_number in range(options.repeat + 1):  # round 0 warms caches up, untimed
+            timed = round_number > 0
+            run = run_reader(cache, scratch, feeds=True, keys=0)
+            problems += run.problems
+            keys = options.pty_keys if round_number == options.repeat else 0
+            quiet = run_reader(cache, scratch, feeds=False, keys=keys)
+            problems += quiet.problems
+            seconds, problem = newsboat_load(cache, executable)
+            problems += [problem] if problem else []
+            figures = run_child_app(cache, scratch, keys=0)
+            if timed:
+                offline.append(run)
+                cache_only.append(quiet)
+                newsboat.append(seconds)
+                child.append(figures)
+                print(
+                    f"  run {round_number}: first frame offline {run.first_frame or 0:.3f} s,"
+                    f" cache only {quiet.first_frame or 0:.3f} s;"
+                    f" newsboat {seconds:.3f} s; headless first paint"
+                    f" {figures['first_paint']:.3f} s",
+                    flush=True,
+                )
+        keys = run_child_app(cache, scratch, keys=options.keys)
+        problems += keys["key_problems"]
+        python_floor = python_start(options.repeat)
+        all_met = print_table(offline, cache_only, child, keys, newsboat, python_floor)
+        if options.profile or not all_met:
+            print_import_times(cache)
+            run_child_app(cache, scratch, keys=0, profile=True)
+    for problem in problems:
+        print(f"CHECK FAILED: {problem}")
+    return 1 if problems else 0
+
+
+def main() -> None:
+    """Parse the options and run the benchmark (or its in-process child)."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=100, help="feeds (N)")
+    parser.add_argument("--items", type=int, default=200, help="items per feed (M)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs; medians are shown")
+    parser.add_argument("--keys", type=int, default=200, help="Pilot presses of j, then of k")
+    parser.add_argument("--pty-keys", type=int, default=40, help="keystrokes typed in the pty")
+    parser.add_argument("--hosts", type=int, default=20, help="loopback hosts serving the feeds")
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the generated feeds")
+    parser.add_argument("--rebuild", action="store_true", help="build the cache again")
+    parser.add_argument("--profile", action="store_true", help="profile imports and first paint")
+    parser.add_argument("--child-app", nargs=3, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child_app:
+        config, data, keys = options.child_app
+        child_app(Path(config), Path(data), int(keys), options.profile)
+        return
+    if options.feeds < 1 or options.items < 1 or options.repeat < 1:
+        parser.error("--feeds, --items and --repeat must be at least 1")
+    if options.keys < 1 or options.keys >= options.feeds * options.items:
+        parser.error("--keys must be at least 1 and less than the number of articles")
+    sys.exit(run_benchmark(options))
+
+
+if __name__ == "__main__":
+    main()
