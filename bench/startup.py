@@ -297,6 +297,7 @@ def run_reader(cache: StartupCache, scratch: Path, *, feeds: bool, keys: int) ->
                     run.problems.append("a keystroke got no frame within 2 s")
                     break
                 run.key_ms.append(latency)
+        terminal.settle(quiet=1.0)  # quit once idle, as a person would (see the report on crashes)
         run.exit_code = terminal.close()
         if run.exit_code != 0:
             run.problems.append(f"the reader exited with status {run.exit_code}")
@@ -310,9 +311,6 @@ def child_app(config_file: Path, data: Path, keys: int, profile: bool) -> None:
     """Time imports, construction and first paint headless, then ``keys`` j and k presses;
     print the figures as one JSON line."""
     started = time.perf_counter()
-    profiler = cProfile.Profile() if profile else None
-    if profiler is not None:
-        profiler.enable()
     import tuireader.cli  # noqa: F401 - what the command imports before the app
     from tuireader.core.config import load_config
     from tuireader.tui.app import AppSettings, TuiReader
@@ -330,6 +328,9 @@ def child_app(config_file: Path, data: Path, keys: int, profile: bool) -> None:
         return strip
 
     setattr(ArticleList, "render_line", timed_render_line)  # noqa: B010 - a method, on purpose
+    profiler = cProfile.Profile() if profile else None  # imports: see print_import_times
+    if profiler is not None:
+        profiler.enable()
     config = load_config(config_file)
     settings = AppSettings(
         database=data / "tuireader.db",
@@ -354,9 +355,12 @@ def child_app(config_file: Path, data: Path, keys: int, profile: bool) -> None:
             if keys:
                 screen = app.screen
                 assert isinstance(screen, main_screen.MainScreen)
-                figures.update(await press_keys(pilot, screen.query_one(ArticleList), keys))
-                figures.update(widget_parts(app, screen, screen.query_one(ArticleList)))
+                figures.update(await press_keys(app, pilot, screen.query_one(ArticleList), keys))
+                figures.update(await widget_parts(app, screen, screen.query_one(ArticleList)))
                 await pilot.pause()
+            # Quitting while the related-articles thread reads the store can crash the process
+            # (the store is closed under it), so the figures wait for it; see the report.
+            await app.workers.wait_for_complete()
 
     asyncio.run(drive())
     figures.update(
@@ -369,21 +373,64 @@ def child_app(config_file: Path, data: Path, keys: int, profile: bool) -> None:
     print(json.dumps(figures))
 
 
-async def press_keys(pilot: Any, articles: Any, keys: int) -> dict[str, Any]:
-    """Press j ``keys`` times then k as often, timing press + pause; checks the cursor."""
-    times: dict[str, list[float]] = {"j": [], "k": []}
-    cursors: dict[str, int] = {}
-    for key in ("j", "k"):
+async def press_keys(app: Any, pilot: Any, articles: Any, keys: int) -> dict[str, Any]:
+    """``keys`` presses of j then of k, each timed two ways, with the cursor checked:
+
+    - from the key event to the end of the next compositor pass (``App._display``, called
+      headless too, before the driver would write), with the app idle before each key;
+    - ``await pilot.press(key)`` + ``await pilot.pause()``, which also wait for the process to
+      go idle (Textual's ``wait_for_idle``: sleeps of 20 ms until CPU time stops advancing, so
+      it includes the related-articles thread); an unbound key gives that harness's floor.
+    """
+    from textual import events
+
+    displayed = asyncio.Event()
+    moments: list[float] = []
+    display = app._display
+
+    def recording_display(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if renderable is not None:
+            moments.append(time.perf_counter())
+            displayed.set()
+
+    app._display = recording_display
+    to_frame: list[float] = []
+    problems: list[str] = []
+    for key, expected in (("j", keys), ("k", 0)):
         for _ in range(keys):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            displayed.clear()
+            event = events.Key(key, key)
+            event.set_sender(app)
+            sent = time.perf_counter()
+            app._driver.send_message(event)
+            try:
+                await asyncio.wait_for(displayed.wait(), 2.0)
+            except TimeoutError:
+                problems.append(f"no frame within 2 s of {key}")
+                break
+            to_frame.append((moments[-1] - sent) * 1000)
+        if articles.cursor != expected:
+            problems.append(f"cursor at {articles.cursor} after the {key}s, expected {expected}")
+    app._display = display
+
+    pilot_ms: dict[str, list[float]] = {"j": [], "k": [], "x": []}
+    for key, count in (("j", keys), ("k", keys), ("x", min(keys, 50))):
+        for _ in range(count):
             started = time.perf_counter()
             await pilot.press(key)
             await pilot.pause()
-            times[key].append((time.perf_counter() - started) * 1000)
-        cursors[key] = int(articles.cursor)
-    problems = []
-    if cursors != {"j": keys, "k": 0}:
-        problems.append(f"cursor after j, k: {cursors}, expected {keys} and 0")
-    return {"press_ms": times["j"] + times["k"], "key_problems": problems}
+            pilot_ms[key].append((time.perf_counter() - started) * 1000)
+    if articles.cursor != 0:
+        problems.append(f"cursor at {articles.cursor} after Pilot's j and k, expected 0")
+    return {
+        "key_to_frame_ms": to_frame,
+        "press_ms": pilot_ms["j"] + pilot_ms["k"],
+        "press_unbound_ms": pilot_ms["x"],
+        "key_problems": problems,
+    }
 
 
 def _timed_ms(action: Callable[[], object]) -> float:
@@ -392,10 +439,12 @@ def _timed_ms(action: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def widget_parts(app: Any, screen: Any, articles: Any) -> dict[str, Any]:
+async def widget_parts(app: Any, screen: Any, articles: Any) -> dict[str, Any]:
     """Where a keystroke's time goes: painting rows, reading pages, showing the article."""
+    from tuireader.core.similar import TermStats
     from tuireader.core.store import ArticleQuery
 
+    await app.workers.wait_for_complete()
     height = articles.scrollable_content_region.height
     width = articles.scrollable_content_region.width
 
@@ -424,6 +473,8 @@ def widget_parts(app: Any, screen: Any, articles: Any) -> dict[str, Any]:
         _timed_ms(lambda: store.articles(ArticleQuery(), limit=200, offset=last)) for _ in range(20)
     ]
     rows = store.articles(ArticleQuery(), limit=60, offset=5000)
+    term_stats = [_timed_ms(lambda: TermStats().refresh(store)) for _ in range(3)]
+    related = [_timed_ms(lambda row=row: app.related(row.id)) for row in rows[:20]]
     show = [_timed_ms(lambda row=row: screen.show_article(row)) for row in rows]
     return {
         "rows_on_screen": height,
@@ -432,6 +483,8 @@ def widget_parts(app: Any, screen: Any, articles: Any) -> dict[str, Any]:
         "page_top_ms": top,
         "page_bottom_ms": bottom,
         "show_article_ms": show,
+        "related_ms": related,
+        "term_stats_ms": term_stats,
     }
 
 
@@ -535,6 +588,19 @@ def verdict(met: bool) -> str:
     return "met" if met else "MISSED"
 
 
+def _line(label: str, values: list[float], unit: str) -> None:
+    """One row of the table: median and 95th percentile of ``values``."""
+    if not values:
+        print(f"{label:<64}{'n/a':>11}")
+        return
+    digits = 3 if unit == "s" else 1
+    mid, high = (
+        f"{median(values):.{digits}f} {unit}",
+        f"{percentile(values, 0.95):.{digits}f} {unit}",
+    )
+    print(f"{label:<64}{mid:>11}{high:>11}")
+
+
 def print_table(
     offline: list[ProcessRun],
     cache_only: list[ProcessRun],
@@ -543,52 +609,56 @@ def print_table(
     newsboat: list[float],
     python_floor: float,
 ) -> bool:
-    """The figures, the targets; whether every target was met."""
+    """The figures, then the targets; whether every target was met."""
 
     def frames(runs: list[ProcessRun]) -> list[float]:
         return [run.first_frame for run in runs if run.first_frame is not None]
 
-    first_offline, first_cache = median(frames(offline)), median(frames(cache_only))
-    load = median(newsboat) if newsboat else float("nan")
-    pty_keys = [ms for run in cache_only for ms in run.key_ms]
-    press = keys["press_ms"]
-    print(f"\n{'measure':<62}{'median':>10}{'p95':>10}")
-
-    def line(label: str, values: list[float], unit: str, scale: float = 1.0) -> None:
-        if not values:
-            print(f"{label:<62}{'n/a':>10}")
-            return
-        mid, high = median(values) * scale, percentile(values, 0.95) * scale
-        print(
-            f"{label:<62}{mid:>8.{3 if unit == 's' else 1}f}{unit:>2}{high:>8.{3 if unit == 's' else 1}f}{unit:>2}"
-        )
-
-    line("first frame, process, offline (refresh fails behind)", frames(offline), "s")
-    line("first frame, process, cache only (no refresh)", frames(cache_only), "s")
-    line("  python -c pass (interpreter start, a floor)", [python_floor], "s")
-    line("  imports (cli, tui.app, screens.main), in process", [c["imports"] for c in child], "s")
-    line("  TuiReader(...) (open store, sync feeds)", [c["construct"] for c in child], "s")
-    line("  construction to first article row, headless", [c["first_paint"] for c in child], "s")
-    line("newsboat -x print-unread (loads the whole cache)", newsboat, "s")
-    line(f"keystroke j/k, process (key to frame end), {len(pty_keys)} keys", pty_keys, "ms")
-    line(f"keystroke j/k, Pilot press + pause, {len(press)} keys", press, "ms")
+    typed = [ms for run in cache_only for ms in run.key_ms]
     rows = keys["rows_on_screen"]
-    line(f"  render_line x {rows} rows after a cursor move", keys["render_warm_ms"], "ms")
-    line(f"  a page never shown: {rows} rows laid out", keys["render_cold_ms"], "ms")
-    line("  200 rows from SQLite, top of the list", keys["page_top_ms"], "ms")
-    line("  200 rows from SQLite, bottom (OFFSET 19,800)", keys["page_bottom_ms"], "ms")
-    line("  MainScreen.show_article (load, lay out, related)", keys["show_article_ms"], "ms")
+    print(f"\n{'measure':<64}{'median':>11}{'p95':>11}")
+    _line("first frame, process, offline (its refresh fails behind it)", frames(offline), "s")
+    _line("first frame, process, cache only (no refresh)", frames(cache_only), "s")
+    _line("  python -c pass (interpreter start and exit: a floor)", [python_floor], "s")
+    _line("  imports (tuireader.cli, tui.app, screens.main)", [c["imports"] for c in child], "s")
+    _line("  TuiReader(...) (open the store, sync feeds)", [c["construct"] for c in child], "s")
+    _line("  construction to first article row, headless", [c["first_paint"] for c in child], "s")
+    _line("newsboat -x print-unread (loads the whole cache)", newsboat, "s")
+    _line(f"keystroke j/k, process: typed to frame end ({len(typed)} keys)", typed, "ms")
+    _line(
+        f"keystroke j/k, in process: key event to compositor pass ({len(keys['key_to_frame_ms'])})",
+        keys["key_to_frame_ms"],
+        "ms",
+    )
+    _line(
+        f"keystroke j/k, Pilot press + pause ({len(keys['press_ms'])} keys)", keys["press_ms"], "ms"
+    )
+    _line(
+        "  Pilot press + pause of an unbound key (the harness floor)",
+        keys["press_unbound_ms"],
+        "ms",
+    )
+    _line(f"  render_line x {rows} rows after a cursor move", keys["render_warm_ms"], "ms")
+    _line(f"  a page never shown: {rows} rows read and laid out", keys["render_cold_ms"], "ms")
+    _line("  200 rows from SQLite, top of the list", keys["page_top_ms"], "ms")
+    _line("  200 rows from SQLite, bottom of the list (OFFSET)", keys["page_bottom_ms"], "ms")
+    _line("  MainScreen.show_article (read, lay out, start related)", keys["show_article_ms"], "ms")
+    _line("  related articles of one article (its thread's work)", keys["related_ms"], "ms")
+    _line("  TermStats().refresh (document frequencies, once)", keys["term_stats_ms"], "ms")
 
-    first = max(first_offline, first_cache)
-    ratio = first / load
-    key_median = median(press)
+    first = max(median(frames(offline)), median(frames(cache_only)))
+    ratio = first / median(newsboat)
+    key_ms = median(typed) if typed else median(keys["key_to_frame_ms"])
     results = [
         (f"first frame {first:.3f} s <= {FIRST_FRAME_TARGET} s", first <= FIRST_FRAME_TARGET),
         (
-            f"first frame / newsboat load {ratio:.2f} <= {NEWSBOAT_RATIO_TARGET:.2f}",
+            f"first frame / newsboat load = {ratio:.2f} <= {NEWSBOAT_RATIO_TARGET:.2f}",
             ratio <= NEWSBOAT_RATIO_TARGET,
         ),
-        (f"keystroke median {key_median:.1f} ms <= {KEY_TARGET_MS:.0f} ms", key_median <= 16.0),
+        (
+            f"keystroke to frame, median {key_ms:.1f} ms <= {KEY_TARGET_MS:.0f} ms",
+            key_ms <= KEY_TARGET_MS,
+        ),
     ]
     print()
     for words, met in results:

@@ -37,11 +37,10 @@ from tuireader.core.similar import related_articles
 from tuireader.core.store import ArticleQuery, Store, StoreError
 from tuireader.core.terminal import (
     BIDI_CHOICES,
-    EXPLICIT_MODE,
-    IMPLICIT_MODE,
     Detection,
     calibration_choices,
     choose_modes,
+    explicit_bidi_mode,
 )
 from tuireader.core.urls import is_feed_url
 from tuireader.text import layout_text
@@ -174,18 +173,9 @@ def run_reader(
         app = TuiReader(settings)
     except StoreError as exc:
         fail(str(exc))
-    # Textual draws on stderr; the mode switch goes to the same terminal, and back on any exit.
-    terminal = sys.__stderr__
-    explicit = modes.bidi == "app" and terminal is not None and terminal.isatty()
-    if explicit and terminal is not None:
-        terminal.write(EXPLICIT_MODE)
-        terminal.flush()
-    try:
+    # Textual draws on stderr: the mode switch goes to the same terminal.
+    with explicit_bidi_mode(sys.__stderr__, enabled=modes.bidi == "app"):
         app.run()
-    finally:
-        if explicit and terminal is not None:
-            terminal.write(IMPLICIT_MODE)
-            terminal.flush()
     return EXIT_OK
 
 

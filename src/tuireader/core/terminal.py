@@ -8,8 +8,10 @@ detection.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TextIO
 
 BIDI_CHOICES = ("app", "terminal", "off")
 
@@ -113,6 +115,23 @@ def _first_set(*sources: tuple[str, str | None]) -> tuple[str | None, str]:
 # terminal-wg "BiDi in Terminal Emulators": explicit mode while tuireader draws, implicit after.
 EXPLICIT_MODE = "\x1b[8l"
 IMPLICIT_MODE = "\x1b[8h"
+
+
+@contextmanager
+def explicit_bidi_mode(stream: TextIO | None, *, enabled: bool) -> Iterator[None]:
+    """Switch a bidi-capable terminal to explicit mode (it then leaves reordering to us) and
+    back to implicit mode on the way out, crashes included. Terminals without the
+    recommendation ignore both sequences; nothing is written when ``stream`` is no terminal."""
+    active = enabled and stream is not None and stream.isatty()
+    if active and stream is not None:
+        stream.write(EXPLICIT_MODE)
+        stream.flush()
+    try:
+        yield
+    finally:
+        if active and stream is not None:
+            stream.write(IMPLICIT_MODE)
+            stream.flush()
 
 
 # --- calibration -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ styles (``Span``) through the reordering.
 """
 
 from tuireader.text.bidi import (
+    BaseDir,
     BidiParagraph,
     paragraph_direction,
     resolve_paragraph,
@@ -24,6 +25,7 @@ from tuireader.text.layout import (
 from tuireader.text.sanitize import sanitize_text
 
 __all__ = [
+    "BaseDir",
     "BidiMode",
     "BidiParagraph",
     "ParagraphLayout",

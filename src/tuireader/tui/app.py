@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 from textual import work
@@ -15,15 +16,19 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.strip import Strip
 
+if TYPE_CHECKING:
+    from tuireader.tui.screens.main import MainScreen
+
 from tuireader.core.config import Config, ConfigError, set_ui_option
 from tuireader.core.models import Article
 from tuireader.core.reading import ArticleLayout
 from tuireader.core.refresh import FeedReport, refresh
 from tuireader.core.similar import RelatedEntry, TermStats, related_articles
-from tuireader.core.store import Store
+from tuireader.core.store import ArticleQuery, Store
 from tuireader.core.terminal import Choice
 from tuireader.demo.server import DemoSite
 from tuireader.tui.article_render import TokenStyles
+from tuireader.tui.commands import ReaderCommands
 from tuireader.tui.i18n import Strings, interface_language, localize_bindings
 from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
 from tuireader.tui.textview import TextPainter, reading_strips
@@ -48,12 +53,14 @@ class TuiReader(App[None]):
     """tuireader's full-screen reader."""
 
     CSS_PATH = "tuireader.tcss"
+    COMMANDS = App.COMMANDS | {ReaderCommands}
     TITLE = "tuireader"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("question_mark", "help", "Help", id="help"),
-        Binding("b", "cycle_bidi", "Bidi mode", show=False, id="bidi"),
+        # In the reading pane b pages up (as in less); B works everywhere.
+        Binding("b,B", "cycle_bidi", "Bidi mode", show=False, id="bidi"),
         Binding("c", "calibrate", "Calibrate", show=False, id="calibrate"),
     ]
 
@@ -169,10 +176,29 @@ class TuiReader(App[None]):
     def action_cycle_bidi(self) -> None:
         """Cycle who reorders right-to-left text: app → terminal → off, live."""
         order = ("app", "terminal", "off")
-        mode = order[(order.index(self.painter.bidi) + 1) % len(order)]
+        self.set_bidi(order[(order.index(self.painter.bidi) + 1) % len(order)])
+
+    def set_bidi(self, mode: str) -> None:
         self.painter.set_modes(mode, self.painter.shape)
         self.notify(self.strings("bidi_mode", mode=mode), markup=False, timeout=3)
         self._relayout_main()
+
+    def main_screen(self) -> MainScreen | None:
+        from tuireader.tui.screens.main import MainScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+
+    def show_query(self, query: ArticleQuery) -> None:
+        """Show the articles of a section or feed (from the command palette)."""
+        screen = self.main_screen()
+        if screen is not None:
+            screen.show_query(query)
+            screen.focus_pane("articles")
+
+    def run_screen_action(self, action: str) -> None:
+        screen = self.main_screen()
+        if screen is not None:
+            getattr(screen, f"action_{action}")()
 
     def action_calibrate(self) -> None:
         from tuireader.tui.screens.calibrate import CalibrationScreen
@@ -194,11 +220,9 @@ class TuiReader(App[None]):
         self._relayout_main()
 
     def _relayout_main(self) -> None:
-        from tuireader.tui.screens.main import MainScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                screen.relayout()
+        screen = self.main_screen()
+        if screen is not None:
+            screen.relayout()
 
     def action_help(self) -> None:
         from tuireader.tui.screens.help import HelpScreen

@@ -106,6 +106,7 @@ BINDING_LABELS: dict[str, dict[str, str]] = {
         "Read/unread": "مقروء/غير مقروء",
         "Full text": "المقال كاملا",
         "Open": "فتح",
+        "Read": "قراءة",
         "Copy link": "نسخ الرابط",
         "Related": "ذات صلة",
         "Search": "بحث",

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import pytest
 
-from tuireader.text import bidi
+from tuireader.text import bidi, python_bidi
 from tuireader.text.bidi import BidiParagraph, resolve_paragraph
 
 DATA = Path(__file__).parents[2] / "data" / "bidi"
@@ -69,7 +69,7 @@ def test_every_case_passes() -> None:
 
 
 def test_every_case_passes_with_python_bidi_levels(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bidi, "_resolve_fast", lambda text, classes, level: None)
+    monkeypatch.setattr(bidi, "resolve_implicit", lambda text, classes, level: None)
     count, failed = failures(resolve_paragraph)
     assert count == 91_707
     assert failed == [], f"{len(failed)} failures, first: {failed[:5]}"
@@ -77,13 +77,13 @@ def test_every_case_passes_with_python_bidi_levels(monkeypatch: pytest.MonkeyPat
 
 def test_both_resolvers_are_used_by_the_test_data(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = {"python-bidi": 0}
-    real = bidi._resolve_with_python_bidi
+    real = python_bidi.python_bidi_levels
 
     def counting(text: str, level: int) -> bytes:
         calls["python-bidi"] += 1
         return real(text, level)
 
-    monkeypatch.setattr(bidi, "_resolve_with_python_bidi", counting)
+    monkeypatch.setattr(bidi, "python_bidi_levels", counting)
     cases = list(read_cases())
     for case in cases[:20_000]:
         resolve_paragraph(case.text, case.base_dir)
@@ -98,14 +98,14 @@ def test_python_bidi_dump_format_canary() -> None:
     text = "a\u202bب (c) ١٢\u202c d"
     # RLE and PDF (removed by X9) get whatever level python-bidi gives them: 0 and 2 today.
     expected = [0, 0, 1, 1, 1, 2, 1, 1, 2, 2, 2, 0, 0]
-    assert list(bidi._resolve_with_python_bidi(text, 0)) == expected
+    assert list(python_bidi.python_bidi_levels(text, 0)) == expected
     # The dump quotes the text: text that looks like the dump must not confuse the parser.
     tricky = "levels: [\n    levels: [\n ب"
     expected = [2] * 6 + [1] * 8 + [2] * 6 + [1] * 6
-    assert list(bidi._resolve_with_python_bidi(tricky, 1)) == expected
+    assert list(python_bidi.python_bidi_levels(tricky, 1)) == expected
 
 
 def test_a_changed_dump_raises_instead_of_guessing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bidi, "get_display", lambda *args, **kwargs: "BidiInfo { }")
-    with pytest.raises(bidi.BidiDumpError):
-        bidi._resolve_with_python_bidi("\u202bب", 0)
+    monkeypatch.setattr(python_bidi, "get_display", lambda *args, **kwargs: "BidiInfo { }")
+    with pytest.raises(python_bidi.BidiDumpError):
+        python_bidi.python_bidi_levels("\u202bب", 0)

@@ -72,7 +72,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("G,end", "last", "Bottom", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("enter", "select", "Read", show=False),
     ]
     COMPONENT_CLASSES = {
         "article-list--unread",

@@ -1,0 +1,83 @@
+"""The reader in a real pseudo-terminal: explicit bidi mode is set at start and reset at exit
+in app mode, and never written in the other modes."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tuireader.core.terminal import EXPLICIT_MODE, IMPLICIT_MODE
+
+
+def run_in_pty(args: list[str], env: dict[str, str], keys: bytes, wait: float = 4.0) -> bytes:
+    """Run tuireader in a pty, press ``keys`` once it has drawn, return all it wrote."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: become tuireader
+        os.execvpe(sys.executable, [sys.executable, "-m", "tuireader", *args], env)
+    output = b""
+    deadline = time.monotonic() + 30
+    sent = False
+    started = time.monotonic()
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                output += chunk
+            if not sent and time.monotonic() - started > wait and b"tuireader" in output:
+                os.write(fd, keys)
+                sent = True
+        else:
+            os.kill(pid, signal.SIGKILL)
+    finally:
+        os.waitpid(pid, 0)
+        os.close(fd)
+    return output
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TMUX", "VTE", "KONSOLE"))}
+    environ.update(
+        TERM="xterm-256color",
+        COLUMNS="100",
+        LINES="30",
+        PYTHONPATH=os.pathsep.join([str(Path.cwd() / "src"), environ.get("PYTHONPATH", "")]),
+    )
+    return environ
+
+
+def args(tmp_path: Path, bidi: str) -> list[str]:
+    (tmp_path / "config.toml").write_text("", encoding="utf-8")
+    return ["--config", str(tmp_path / "config.toml"), "--data-dir", str(tmp_path), "--bidi", bidi]
+
+
+def test_app_mode_switches_the_terminal_and_back(tmp_path: Path, env: dict[str, str]) -> None:
+    output = run_in_pty(args(tmp_path, "app"), env, b"\x11")  # ctrl+q quits
+    text = output.decode("utf-8", errors="replace")
+    assert "Welcome to tuireader" in text or "tuireader" in text
+    assert text.count(EXPLICIT_MODE) == 1
+    assert text.index(EXPLICIT_MODE) < text.index("tuireader")
+    assert text.rstrip().endswith(IMPLICIT_MODE) or text.rfind(IMPLICIT_MODE) > text.rfind(
+        "tuireader"
+    )
+
+
+@pytest.mark.parametrize("mode", ["terminal", "off"])
+def test_other_modes_never_switch(tmp_path: Path, env: dict[str, str], mode: str) -> None:
+    output = run_in_pty(args(tmp_path, mode), env, b"\x11")
+    text = output.decode("utf-8", errors="replace")
+    assert "tuireader" in text
+    assert EXPLICIT_MODE not in text and IMPLICIT_MODE not in text
