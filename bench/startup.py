@@ -63,7 +63,7 @@ import tempfile
 import termios
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,10 +166,8 @@ class PtyTerminal:
         """Quit the reader with ``q`` (killing it if it does not go), and its exit code."""
         deadline = time.perf_counter() + 10.0
         if not self.closed:
-            try:
+            with suppress(OSError):
                 self.write(b"q")
-            except OSError:
-                pass
         while not self.closed and time.perf_counter() < deadline:
             self.read(0.2)
         pid, status = os.waitpid(self.pid, os.WNOHANG)
@@ -187,7 +185,7 @@ class FirstFrame:
         self._count_text = count_text
         self.shown = False
 
-    def complete(self, output: bytes) -> bool:
+    def complete(self, output: bytes | bytearray) -> bool:
         """Whether ``output`` (all of it so far) holds that frame, ended."""
         if not self.shown:
             self.shown = output.count(UNREAD_MARK) >= MIN_ROWS_SHOWN and self._count_text in output
@@ -433,9 +431,9 @@ async def press_keys(app: Any, pilot: Any, articles: Any, keys: int) -> dict[str
     }
 
 
-def _timed_ms(action: Callable[[], object]) -> float:
+def _timed_ms(action: Callable[..., object], *args: Any) -> float:
     started = time.perf_counter()
-    action()
+    action(*args)
     return (time.perf_counter() - started) * 1000
 
 
@@ -458,14 +456,17 @@ async def widget_parts(app: Any, screen: Any, articles: Any) -> dict[str, Any]:
     for step in range(100):  # move the cursor within the screen, as j and k do
         articles.set_reactive(type(articles).cursor, 1 + step % max(height - 1, 1))
         warm.append(_timed_ms(screenful))
+
+    def paint(rows: list[Any]) -> None:
+        for row in rows:
+            articles._paint_row(row, width, False)
+
     # A page never shown: every row is read and laid out (titles included) for the first time.
     cold = []
     for page in range(20):
         offset = 1000 + page * height
         rows = [articles._source.row(offset + y) for y in range(height)]  # fetched, not timed
-        cold.append(
-            _timed_ms(lambda rows=rows: [articles._paint_row(r, width, False) for r in rows if r])
-        )
+        cold.append(_timed_ms(paint, [row for row in rows if row is not None]))
     store = app.store
     top = [_timed_ms(lambda: store.articles(ArticleQuery(), limit=200)) for _ in range(20)]
     last = max(articles.count - 200, 0)
@@ -474,8 +475,8 @@ async def widget_parts(app: Any, screen: Any, articles: Any) -> dict[str, Any]:
     ]
     rows = store.articles(ArticleQuery(), limit=60, offset=5000)
     term_stats = [_timed_ms(lambda: TermStats().refresh(store)) for _ in range(3)]
-    related = [_timed_ms(lambda row=row: app.related(row.id)) for row in rows[:20]]
-    show = [_timed_ms(lambda row=row: screen.show_article(row)) for row in rows]
+    related = [_timed_ms(app.related, row.id) for row in rows[:20]]
+    show = [_timed_ms(screen.show_article, row) for row in rows]
     return {
         "rows_on_screen": height,
         "render_warm_ms": warm,

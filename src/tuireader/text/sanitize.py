@@ -12,8 +12,6 @@ _JUNK = re.compile("[\u00ad\u200b\ufeff\U000e0000-\U000e007f\ud800-\udfff]")
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
 # Presentation forms (Alphabetic and Arabic Presentation Forms A and B), e.g. from PDFs.
 _PRESENTATION_FORMS = re.compile("[\ufb00-\ufdff\ufe70-\ufefe]+")
-# LRO and RLO would show characters in an order other than their logical one (Trojan Source).
-_NO_OVERRIDES = str.maketrans("\u202d\u202e", "\u202a\u202b")
 
 
 def _fold(match: re.Match[str]) -> str:
@@ -31,5 +29,8 @@ def sanitize_text(text: str) -> str:
     """
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
     text = _JUNK.sub("", _CONTROLS.sub("", text))
-    text = _PRESENTATION_FORMS.sub(_fold, text.translate(_NO_OVERRIDES))
+    # LRO and RLO would show characters in another order than the logical one (Trojan
+    # Source). str.replace, not str.translate: translate costs more than the rest together.
+    text = text.replace("\u202d", "\u202a").replace("\u202e", "\u202b")
+    text = _PRESENTATION_FORMS.sub(_fold, text)
     return unicodedata.normalize("NFC", text)
