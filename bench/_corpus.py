@@ -4,15 +4,16 @@ The demo site's articles (``src/tuireader/demo/site``: Arabic RSS with full cont
 article pages behind a summary-only feed, English Atom) are read once through the real parser
 and extractor and cut into sentences, pooled by language and labelled topic. Synthetic
 articles recombine those sentences: each belongs to a synthetic *story* (a demo article of its
-topic as a seed, two invented people, a place and its own numbers), takes about half of its
-sentences from the seed and the rest from its topic's pool, has its numbers replaced by the
-story's, some sentences attributed to the story's people, and 150-400 words in 3-8
-paragraphs. Titles are the seed's title with a place or a person, or the article's first
-words. About one feed in seven is English; a third of the feeds carry no section (their
-articles' first category gives it). Everything is drawn from ``random.Random`` seeded with
-``seed``: the same arguments give the same articles. Limits: the vocabulary is the demo's
-(some 6,000 distinct words plus the invented names), far smaller than a real cache of 50,000
-articles, so common terms are commoner than in real news.
+topic as a seed, two people with mostly invented family names, a place and its own numbers),
+takes about half of its sentences from the seed and the rest from its topic's pool, has its
+numbers replaced by the story's, some sentences attributed to the story's people, and
+150-400 words in 3-8 paragraphs. Titles are the seed's title with a place or a person, or the
+article's first words. About one feed in seven is English; a third of the feeds carry no
+section (their articles' first category gives it). Everything is drawn from
+``random.Random`` seeded with ``seed``: the same arguments give the same articles. Limits:
+apart from the names, the vocabulary is the demo's (some 4,000 distinct words), far smaller
+than in a real cache of 50,000 articles, so common terms are commoner than in real news and
+the candidate query of related articles matches more articles than it would there.
 
 API:
 
@@ -104,6 +105,10 @@ _EN_FAMILY = _words(
 _EN_PLACES = _words(
     "Rabat Casablanca Tunis Cairo Amman Lagos Nairobi Lisbon Marseille Dakar Accra Algiers"
 )
+
+# Syllables of invented family names, so that names are as varied as in real news.
+_AR_SYLLABLES = _words("بن مر زو قا طي سل حو ري دا كو نا لو فا جي شا عم صو غا")
+_EN_SYLLABLES = _words("ka mar lo ven ti sor da rin bel go fen ha lu mo ric sta ver dun")
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
 _NUMBER = re.compile(r"\d+")
@@ -207,19 +212,26 @@ class _Story:
     published: datetime
 
 
+def _family(chooser: random.Random, language: str) -> str:
+    """A family name: a known one, or (two times in three) one made of 2-3 syllables."""
+    if chooser.random() < 1 / 3:
+        return chooser.choice(_AR_FAMILY if language == "ar" else _EN_FAMILY)
+    syllables = _AR_SYLLABLES if language == "ar" else _EN_SYLLABLES
+    name = "".join(chooser.choice(syllables) for _ in range(chooser.randint(2, 3)))
+    return ("ال" + name + "ي") if language == "ar" else name.capitalize()
+
+
 def _story(key: str, language: str, topic: str, seed: int) -> _Story:
     chooser = random.Random(f"{seed}:{key}")
     seeds = [s for s in _sources() if s.language == language and s.topic == topic]
     if language == "ar":
         people = tuple(
-            f"{chooser.choice(_AR_TITLES)} {chooser.choice(_AR_GIVEN)} {chooser.choice(_AR_FAMILY)}"
+            f"{chooser.choice(_AR_TITLES)} {chooser.choice(_AR_GIVEN)} {_family(chooser, 'ar')}"
             for _ in range(2)
         )
         place = chooser.choice(_AR_PLACES)
     else:
-        people = tuple(
-            f"{chooser.choice(_EN_GIVEN)} {chooser.choice(_EN_FAMILY)}" for _ in range(2)
-        )
+        people = tuple(f"{chooser.choice(_EN_GIVEN)} {_family(chooser, 'en')}" for _ in range(2))
         place = chooser.choice(_EN_PLACES)
     numbers = chooser.randrange(1_000_003)
     published = NEWEST - timedelta(minutes=chooser.randrange(SPAN_DAYS * 24 * 60))

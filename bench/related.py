@@ -81,7 +81,7 @@ from tuireader.core.similar import RelatedEntry, TermStats, related_articles
 from tuireader.core.store import Store
 from tuireader.demo.server import DemoSite
 
-CORPUS_VERSION = 1  # bump when bench/_corpus.py changes what it generates
+CORPUS_VERSION = 2  # bump when bench/_corpus.py changes what it generates
 SIDEBAR = 8
 PRECISION_AT = 5
 SAMPLES = 200

@@ -85,6 +85,12 @@ SYNC_QUERY = b"\x1b[?2026$p"  # DECRQM: does the terminal support synchronized o
 SYNC_REPLY = b"\x1b[?2026;2$y"  # DECRPM: supported, currently reset
 SYNC_BEGIN = b"\x1b[?2026h"
 SYNC_END = b"\x1b[?2026l"
+# Milestones of a start, seen from the terminal: the CLI writes the explicit bidi mode just
+# before ``App.run()`` (so the reader is built), Textual's driver switches to the alternate
+# screen once the app's message loop runs.
+APP_RUN = b"\x1b[8l"  # tuireader.core.terminal.EXPLICIT_MODE
+DRIVER_START = b"\x1b[?1049h"
+MILESTONES = (APP_RUN, DRIVER_START)
 
 
 def median(values: list[float]) -> float:
@@ -121,6 +127,7 @@ class PtyTerminal:
         self.pid, self.fd = pid, fd
         self.output = bytearray()
         self.closed = False
+        self.seen: dict[bytes, float] = {}  # milestone -> seconds after the fork
         self._tail = b""
 
     def read(self, timeout: float) -> tuple[float, bytes] | None:
@@ -141,8 +148,12 @@ class PtyTerminal:
             self.closed = True
             return None
         self.output += chunk
-        if SYNC_QUERY in self._tail + chunk:
+        recent = self._tail + chunk
+        if SYNC_QUERY in recent:
             os.write(self.fd, SYNC_REPLY)
+        for milestone in MILESTONES:
+            if milestone not in self.seen and milestone in recent:
+                self.seen[milestone] = arrived - self.started
         self._tail = chunk[-16:]
         return arrived, chunk
 
@@ -232,6 +243,8 @@ class ProcessRun:
     """One start of the reader in a pseudo-terminal."""
 
     first_frame: float | None
+    app_run: float | None = None  # seconds to App.run() (imports, CLI, TuiReader built)
+    driver_start: float | None = None  # seconds to Textual's driver taking the screen
     key_ms: list[float] = field(default_factory=list)
     exit_code: int = 0
     problems: list[str] = field(default_factory=list)
@@ -283,6 +296,7 @@ def run_reader(cache: StartupCache, scratch: Path, *, feeds: bool, keys: int) ->
     with fresh_copy(cache, scratch, feeds) as (config, data):
         terminal = PtyTerminal(reader_command(config, data), terminal_env(cache))
         run = ProcessRun(wait_first_frame(terminal, str(cache.articles).encode()))
+        run.app_run, run.driver_start = (terminal.seen.get(m) for m in MILESTONES)
         if run.first_frame is None:
             tail = bytes(terminal.output[-300:]).decode(errors="replace")
             run.problems.append(
@@ -620,6 +634,24 @@ def print_table(
     print(f"\n{'measure':<64}{'median':>11}{'p95':>11}")
     _line("first frame, process, offline (its refresh fails behind it)", frames(offline), "s")
     _line("first frame, process, cache only (no refresh)", frames(cache_only), "s")
+    phases = [
+        run for run in cache_only if None not in (run.first_frame, run.app_run, run.driver_start)
+    ]
+    _line(
+        "  fork to App.run() (python, imports, CLI, TuiReader built)",
+        [run.app_run or 0 for run in phases],
+        "s",
+    )
+    _line(
+        "  App.run() to Textual's driver start (alternate screen)",
+        [(run.driver_start or 0) - (run.app_run or 0) for run in phases],
+        "s",
+    )
+    _line(
+        "  driver start to the first frame with the list",
+        [(run.first_frame or 0) - (run.driver_start or 0) for run in phases],
+        "s",
+    )
     _line("  python -c pass (interpreter start and exit: a floor)", [python_floor], "s")
     _line("  imports (tuireader.cli, tui.app, screens.main)", [c["imports"] for c in child], "s")
     _line("  TuiReader(...) (open the store, sync feeds)", [c["construct"] for c in child], "s")

@@ -174,7 +174,8 @@ def run_reader(
     except StoreError as exc:
         fail(str(exc))
     # Textual draws on stderr: the mode switch goes to the same terminal.
-    with explicit_bidi_mode(sys.__stderr__, enabled=modes.bidi == "app"):
+    in_tmux = "TMUX" in os.environ
+    with explicit_bidi_mode(sys.__stderr__, enabled=modes.bidi == "app", tmux=in_tmux):
         app.run()
     return EXIT_OK
 

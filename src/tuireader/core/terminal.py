@@ -117,21 +117,31 @@ EXPLICIT_MODE = "\x1b[8l"
 IMPLICIT_MODE = "\x1b[8h"
 
 
+def through_tmux(sequence: str) -> str:
+    """``sequence`` wrapped for tmux to pass to the outer terminal (needs allow-passthrough)."""
+    return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+
+
 @contextmanager
-def explicit_bidi_mode(stream: TextIO | None, *, enabled: bool) -> Iterator[None]:
+def explicit_bidi_mode(
+    stream: TextIO | None, *, enabled: bool, tmux: bool = False
+) -> Iterator[None]:
     """Switch a bidi-capable terminal to explicit mode (it then leaves reordering to us) and
     back to implicit mode on the way out, crashes included. Terminals without the
-    recommendation ignore both sequences; nothing is written when ``stream`` is no terminal."""
+    recommendation ignore both sequences; nothing is written when ``stream`` is no terminal.
+    Inside tmux the switch is also sent through to the outer terminal, best effort."""
     active = enabled and stream is not None and stream.isatty()
-    if active and stream is not None:
-        stream.write(EXPLICIT_MODE)
-        stream.flush()
+
+    def send(sequence: str) -> None:
+        if active and stream is not None:
+            stream.write(sequence + (through_tmux(sequence) if tmux else ""))
+            stream.flush()
+
+    send(EXPLICIT_MODE)
     try:
         yield
     finally:
-        if active and stream is not None:
-            stream.write(IMPLICIT_MODE)
-            stream.flush()
+        send(IMPLICIT_MODE)
 
 
 # --- calibration -------------------------------------------------------------------------------

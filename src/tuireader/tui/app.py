@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,9 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.strip import Strip
+from textual.timer import Timer
 
 if TYPE_CHECKING:
     from tuireader.tui.screens.main import MainScreen
@@ -24,7 +27,7 @@ from tuireader.core.models import Article
 from tuireader.core.reading import ArticleLayout
 from tuireader.core.refresh import FeedReport, refresh
 from tuireader.core.similar import RelatedEntry, TermStats, related_articles
-from tuireader.core.store import ArticleQuery, Store
+from tuireader.core.store import ArticleQuery, Store, StoreError
 from tuireader.core.terminal import Choice
 from tuireader.demo.server import DemoSite
 from tuireader.tui.article_render import TokenStyles
@@ -78,6 +81,7 @@ class TuiReader(App[None]):
         self.highlight_terms: tuple[str, ...] = ()
         self.term_stats = TermStats()
         self._demo: tuple[DemoSite, Path] | None = None
+        self._next_refresh: Timer | None = None
         self.store.sync_feeds(settings.config.feeds)
 
     def localize(self, root: DOMNode) -> None:
@@ -130,18 +134,42 @@ class TuiReader(App[None]):
         self.run_refresh()
 
     @work(exclusive=True, group="refresh", exit_on_error=False, name="refresh")
-    async def run_refresh(self) -> None:
-        """Refresh every feed in the background; progress and errors arrive as messages."""
+    async def run_refresh(self, scheduled: bool = False) -> None:
+        """Refresh in the background; progress and errors arrive at the main screen as
+        messages. An explicit refresh takes every feed, a scheduled one the feeds due."""
+
+        def tell(message: Message) -> None:
+            screen = self.main_screen()
+            if screen is not None:
+                screen.post_message(message)
 
         def progress(done: int, total: int, feed: FeedReport) -> None:
-            self.screen.post_message(RefreshProgress(done, total, feed))
+            tell(RefreshProgress(done, total, feed))
             if feed.failed:
-                self.screen.post_message(FeedFailed(feed))
+                tell(FeedFailed(feed))
 
-        report = await refresh(self.settings.database, self.settings.config, on_progress=progress)
-        self.screen.post_message(RefreshDone(report))
+        try:
+            report = await refresh(
+                self.settings.database,
+                self.settings.config,
+                scheduled=scheduled,
+                on_progress=progress,
+            )
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=10)
+        else:
+            tell(RefreshDone(report))
+        finally:
+            self.schedule_refresh()
+
+    def schedule_refresh(self) -> None:
+        """One timer for the next background refresh, counted from the end of the last one."""
+        if self._next_refresh is not None:
+            self._next_refresh.stop()
         interval = self.settings.config.fetch.refresh_interval * 60
-        self.set_timer(interval, self.run_refresh, name="next-refresh")
+        self._next_refresh = self.set_timer(
+            interval, partial(self.run_refresh, scheduled=True), name="next-refresh"
+        )
 
     # --- reading -------------------------------------------------------------------------------
 
