@@ -389,19 +389,26 @@ def median(values: list[float]) -> float:
 
 
 def print_table(results: dict[str, list[Sample]], expected: int) -> None:
-    """tool | cold s | warm s | peak MB | items stored, medians of the repeats."""
-    print(f"\n{'tool':<24}{'cold s':>9}{'warm s':>9}{'peak MB':>9}{'items stored':>14}")
+    """tool | cold s | warm s | peak MB | items stored (| CPU s), medians of the rounds."""
+    print(
+        f"\n{'tool':<22}{'cold s':>8}{'warm s':>8}{'peak MB':>9}{'items stored':>15}"
+        f"{'cold cpu s':>12}{'warm cpu s':>12}"
+    )
     for name, samples in results.items():
-        cold = median([s.cold for s in samples])
-        warm = median([s.warm for s in samples])
+        cold, warm = median([s.cold for s in samples]), median([s.warm for s in samples])
         peak = median([s.peak_kb / 1024 for s in samples])
-        stored = min(s.stored for s in samples)
+        stored = f"{min(s.stored for s in samples)}/{expected}"
+        cold_cpu = median([s.cold_cpu for s in samples])
+        warm_cpu = median([s.warm_cpu for s in samples])
         mark = "" if all(not s.problems for s in samples) else "  (failed checks, below)"
-        print(f"{name:<24}{cold:>9.2f}{warm:>9.2f}{peak:>9.0f}{stored:>8}/{expected}{mark}")
+        print(
+            f"{name:<22}{cold:>8.2f}{warm:>8.2f}{peak:>9.0f}{stored:>15}"
+            f"{cold_cpu:>12.2f}{warm_cpu:>12.2f}{mark}"
+        )
 
 
 def print_targets(results: dict[str, list[Sample]], reference: str) -> None:
-    """tuireader's medians as a fraction of newsboat's, against the targets."""
+    """tuireader's median wall times as a fraction of newsboat's, against the targets."""
     base = results[reference]
     base_cold, base_warm = median([s.cold for s in base]), median([s.warm for s in base])
     print()
@@ -415,8 +422,8 @@ def print_targets(results: dict[str, list[Sample]], reference: str) -> None:
             "warm " + ("met" if warm <= WARM_TARGET else "missed"),
         ]
         print(
-            f"{name} / newsboat: cold {cold:.2f}x (target <= {COLD_TARGET:.2f}x), "
-            f"warm {warm:.2f}x (target <= {WARM_TARGET:.2f}x): {', '.join(verdict)}"
+            f"{name} / newsboat: cold {cold:.2f}x (target <= {COLD_TARGET:.2f}x),"
+            f" warm {warm:.2f}x (target <= {WARM_TARGET:.2f}x): {', '.join(verdict)}"
         )
 
 

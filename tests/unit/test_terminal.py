@@ -93,8 +93,32 @@ def test_inside_tmux_the_switch_is_passed_through() -> None:
 def test_calibration_shows_four_different_writings() -> None:
     choices = calibration_choices(70)
     assert [(c.bidi, c.shape) for c in choices] == [
-        ("app", True), ("app", False), ("terminal", False), ("off", False)
+        ("app", True),
+        ("app", False),
+        ("terminal", False),
+        ("off", False),
     ]
     assert len({c.line.strip() for c in choices}) == 3  # terminal and off differ only by padding
     assert choices[1].line.strip().startswith(".2025")  # visual: the sentence ends on the left
     assert choices[3].line.startswith("قال")
+
+
+def test_dates_follow_the_regional_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tuireader.tui.i18n import Strings, interface_language
+
+    moment = datetime(2025, 2, 28, 9, 0, tzinfo=UTC)
+    monkeypatch.setenv("LANG", "ar_DZ.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_TIME", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    assert interface_language("auto") == "ar"
+    assert Strings("ar").date(moment) == "28 فيفري 2025"
+    monkeypatch.setenv("LANG", "ar_SY.UTF-8")
+    assert Strings("ar").date(moment) == "28 شباط 2025"
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert interface_language("auto") == "en"
+    assert Strings("ar").date(moment) == "28 فبراير 2025"
+    ago = Strings("ar").relative_time(lambda: moment + timedelta(hours=3))(moment)
+    assert "3" in ago and "ساعات" in ago

@@ -6,6 +6,7 @@ import asyncio
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from charset_normalizer import from_bytes
 
@@ -32,6 +33,8 @@ class FullTextResult:
     article_id: int
     document: Document | None
     error: str | None
+    title: str | None = None  # the page's own, to fill a gap in the feed item
+    published: datetime | None = None
 
 
 def decode_page(body: bytes, content_type: str | None) -> str:
@@ -56,7 +59,9 @@ def extract_page(article_id: int, result: FetchResult) -> FullTextResult:
         extracted = extract_article(html, url=result.final_url or result.url)
     except ExtractionError as exc:
         return FullTextResult(article_id, None, exc.message)
-    return FullTextResult(article_id, extracted.document, None)
+    return FullTextResult(
+        article_id, extracted.document, None, extracted.title, extracted.published
+    )
 
 
 def save(store: Store, article: Article, outcome: FullTextResult) -> None:
@@ -65,7 +70,8 @@ def save(store: Store, article: Article, outcome: FullTextResult) -> None:
         store.set_full_text(article.id, None, outcome.error)
         return
     store.set_full_text(article.id, outcome.document.to_json(), None)
-    store.reindex(article.id, article.title, outcome.document.plain_text())
+    store.fill_gaps(article.id, outcome.title, outcome.published)
+    store.reindex(article.id, article.title or outcome.title or "", outcome.document.plain_text())
 
 
 async def fetch_full_texts(

@@ -447,6 +447,21 @@ class Store:
                 (document_json, error, article_id),
             )
 
+    def fill_gaps(self, article_id: int, title: str | None, published: datetime | None) -> None:
+        """Use a page's own title and date where the feed gave none (the date then was the
+        first-seen time)."""
+        with self.transaction() as db:
+            if title:
+                db.execute(
+                    "UPDATE articles SET title = ? WHERE id = ? AND trim(title) = ''",
+                    (title, article_id),
+                )
+            if published is not None:
+                db.execute(
+                    "UPDATE articles SET published = ? WHERE id = ? AND published = first_seen",
+                    (_iso(published), article_id),
+                )
+
     # --- overviews -----------------------------------------------------------------------------
 
     def sections(self) -> list[SectionCount]:

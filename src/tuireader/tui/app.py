@@ -5,12 +5,11 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from babel.dates import format_date
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -175,7 +174,7 @@ class TuiReader(App[None]):
 
     def article_layout(self, article: Article) -> Callable[[int], list[Strip]]:
         """A function from width to the article's visual lines, prepared once."""
-        when = format_date(article.published, format="long", locale=self.strings.language)
+        when = self.strings.date(article.published)
         meta = " · ".join(
             part for part in (article.feed_title, article.section, when, article.author) if part
         )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_timedelta
 from textual.dom import DOMNode
 
@@ -139,23 +140,40 @@ def localize_bindings(node: DOMNode, language: str, visual: Callable[[str], str]
         ]
 
 
+def system_locale() -> str:
+    """The user's locale code, e.g. "ar_MA" or "en_US" ("" when none is set)."""
+    for variable in ("LC_ALL", "LC_TIME", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value and value not in ("C", "POSIX"):
+            return value.split(".")[0].split("@")[0]
+    return locale.getlocale()[0] or ""
+
+
 def interface_language(setting: str) -> str:
     """The interface language: the setting, else the locale (Arabic for ar_*), else English."""
     if setting in CATALOG:
         return setting
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable)
-        if value:
-            return "ar" if value.lower().startswith("ar") else "en"
-    code = locale.getlocale()[0] or ""
-    return "ar" if code.lower().startswith("ar") else "en"
+    return "ar" if system_locale().lower().startswith("ar") else "en"
+
+
+def date_locale(language: str, system: str) -> str:
+    """The locale for dates: the system's regional variant of the interface language when there
+    is one (ar_MA and ar_DZ name months differently from ar_SY), else the language itself."""
+    if system.lower().startswith(language + "_"):
+        try:
+            Locale.parse(system)
+        except (ValueError, UnknownLocaleError):
+            return language
+        return system
+    return language
 
 
 class Strings:
     """Looks up interface strings; template variables are filled in, never parsed as markup."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, dates: str | None = None) -> None:
         self.language = language
+        self.dates = dates or date_locale(language, system_locale())
         self._table = CATALOG[language]
 
     def __call__(self, key: str, **values: object) -> str:
@@ -174,12 +192,12 @@ class Strings:
         self, now: Callable[[], datetime] = lambda: datetime.now(UTC)
     ) -> Callable[[datetime], str]:
         """A function that says how long ago a moment was: "3 hours ago", "منذ 3 ساعات"."""
-        language = self.language
+        language, dates = self.language, self.dates
 
         def say(moment: datetime) -> str:
             delta = moment - now()
             if abs(delta.total_seconds()) > 7 * 24 * 3600:
-                return format_date(moment, format="d MMM", locale=language)
+                return format_date(moment, format="d MMM", locale=dates)
             return format_timedelta(
                 delta,
                 granularity="minute",
@@ -190,3 +208,7 @@ class Strings:
             )
 
         return say
+
+    def date(self, moment: datetime) -> str:
+        """A date as people write it here: "28 February 2025", "28 فبراير 2025", "28 فيفري 2025"."""
+        return format_date(moment, format="long", locale=self.dates)
