@@ -350,7 +350,7 @@ def child_app(config_file: Path, data: Path, keys: int, profile: bool) -> None:
         bidi="app",
         shape=True,
         language="en",
-        refresh_on_start=False,
+        refresh_on_start=bool(config.feeds),  # subscribed feeds: a refresh that fails behind
     )
     app = TuiReader(settings)
     constructed = time.perf_counter()
@@ -504,10 +504,11 @@ async def widget_parts(app: Any, screen: Any, articles: Any) -> dict[str, Any]:
 
 
 def run_child_app(
-    cache: StartupCache, scratch: Path, *, keys: int, profile: bool = False
+    cache: StartupCache, scratch: Path, *, keys: int, feeds: bool = False, profile: bool = False
 ) -> dict[str, Any]:
-    """The in-process figures, from a fresh interpreter on a fresh copy of the cache."""
-    with fresh_copy(cache, scratch, feeds=False) as (config, data):
+    """The in-process figures, from a fresh interpreter on a fresh copy of the cache; with
+    ``feeds``, the feeds are subscribed (and unreachable) and the reader refreshes at start."""
+    with fresh_copy(cache, scratch, feeds=feeds) as (config, data):
         command = [sys.executable, str(Path(__file__).resolve()), "--child-app"]
         command += [str(config), str(data), str(keys)] + (["--profile"] if profile else [])
         result = subprocess.run(

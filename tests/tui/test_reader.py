@@ -177,3 +177,16 @@ async def test_welcome_adds_a_feed(server: FeedServer, tmp_path: Path) -> None:
     assert [f.url for f in load_config(tmp_path / "config.toml").feeds] == [server.url("/en.atom")]
     with Store(tmp_path / "db.sqlite") as store:
         assert store.count(ArticleQuery()) == 1
+
+
+async def test_the_mouse_works_too(server: FeedServer, tmp_path: Path) -> None:
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await refreshed(app, pilot)
+        articles = screen.query_one(ArticleList)
+        await pilot.click(ArticleList, offset=(10, 4))  # the border is row 0
+        await pilot.pause()
+        assert articles.cursor == 3
+        assert screen.current is not None and screen.current.id == articles.current.id  # type: ignore[union-attr]
+        with Store(tmp_path / "tuireader.db") as store:
+            assert store.rows_by_id([screen.current.id])[0].read

@@ -9,6 +9,7 @@ from datetime import datetime
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
@@ -181,10 +182,10 @@ class ArticleList(ScrollView, can_focus=True):
         if row is not None:
             self.post_message(self.Selected(row))
 
-    async def _on_click(self, event: object) -> None:
-        y = getattr(event, "y", None)
-        if isinstance(y, int):
-            self.cursor = int(self.scroll_offset.y) + y
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            self.cursor = int(self.scroll_offset.y) + offset.y
             self.action_select()
 
     def on_resize(self) -> None:
