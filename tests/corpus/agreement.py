@@ -6,6 +6,9 @@ What counts as agreement (``Check.verdict``):
   stores a title: HTML reduced to text when the expected value holds markup (feedparser keeps
   sanitized HTML in titles, ours are plain text), whitespace runs collapsed to one space, NFC
   (our sanitizer's normal form). "missing" when we have no such feed or entry.
+  A title the sanitizer changed on purpose (a soft hyphen or other invisible character
+  dropped) or a title of markup only (``<img …>``: no text, so the entry is left out or
+  titled from its body) is a *deliberate* difference.
 - link: ours equals the expected URL exactly. An expected link that is not http(s)
   (``javascript:``, ``mailto:``…) which we leave out is a *deliberate* difference: only
   http(s) links are ever stored.
@@ -21,10 +24,10 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from tests.corpus.annotations import Expectation
 from tuireader.core.models import ParsedFeed
 from tuireader.core.parsing.encoding import DecodedBody
-
-from tests.corpus.annotations import Expectation
+from tuireader.text import sanitize_text
 
 AGREE = ("exact", "normalized", "same text")
 DELIBERATE = "deliberate"
@@ -81,14 +84,19 @@ def _plain(text: str) -> str:
 
 def compare_title(expected: str, ours: str | None) -> str:
     """The verdict for a title (see the module docstring)."""
-    if ours is None:
-        return "missing"
     if ours == expected:
         return "exact"
     candidates = {_plain(expected)}
     if "<" in expected or "&" in expected:
         candidates.add(_plain(html_text(expected)))
-    return "normalized" if _plain(ours) in candidates else "differs"
+    if ours is not None and _plain(ours) in candidates:
+        return "normalized"
+    sanitized = {_plain(sanitize_text(text)) for text in candidates}
+    if "" in sanitized and not ours:
+        return DELIBERATE  # nothing but markup: no title of text
+    if ours is not None and _plain(ours) in sanitized:
+        return DELIBERATE
+    return "missing" if ours is None else "differs"
 
 
 def compare_link(expected: str, ours: str | None) -> str:

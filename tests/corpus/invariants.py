@@ -10,7 +10,9 @@ from rich.cells import cell_len
 from tuireader.core.models import ParsedEntry, ParsedFeed
 
 # Explicit bidi formatting characters: the app reorders itself and never emits them.
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 # Overrides are turned into embeddings on ingestion (Trojan Source): never stored.
 OVERRIDES = frozenset("\u202d\u202e")
 
@@ -26,10 +28,7 @@ def forbidden_in_text(text: str, *, newline: bool) -> list[str]:
     for char in text:
         if char == "\n" and newline:
             continue
-        if (
-            unicodedata.category(char) in ("Cc", "Cs")
-            or char in OVERRIDES
-        ):
+        if unicodedata.category(char) in ("Cc", "Cs") or char in OVERRIDES:
             found.setdefault(_describe(char), None)
     return list(found)
 

@@ -14,6 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
+from tests.corpus.agreement import Check, check
+from tests.corpus.annotations import expectations, read_annotations
+from tests.corpus.archive import CorpusFile, is_opml
+from tests.corpus.invariants import forbidden_in_text, line_problems, parsed_feed_problems
 from tuireader.core.config import FeedConfig
 from tuireader.core.models import ParsedFeed
 from tuireader.core.opml import OPMLError, read_opml
@@ -22,11 +26,6 @@ from tuireader.core.parsing.encoding import DecodedBody, decode_body
 from tuireader.core.reading import ArticleLayout
 from tuireader.core.store import ArticleQuery, Store
 from tuireader.text import layout_paragraph
-
-from tests.corpus.agreement import Check, check
-from tests.corpus.annotations import expectations, read_annotations
-from tests.corpus.archive import CorpusFile, is_opml
-from tests.corpus.invariants import forbidden_in_text, line_problems, parsed_feed_problems
 
 # feedparser's own harness serves its files from this address; expected links use it.
 HARNESS_ROOT = "http://127.0.0.1:8097/"
@@ -116,7 +115,9 @@ def _run(file: CorpusFile, store: Store, report: FileReport, with_expectations: 
         return
     report.entries = len(parsed.entries)
     report.problems += parsed_feed_problems(parsed)
-    report.problems += line_problems("feed title", layout_paragraph(parsed.title, TITLE_WIDTH), TITLE_WIDTH)
+    report.problems += line_problems(
+        "feed title", layout_paragraph(parsed.title, TITLE_WIDTH), TITLE_WIDTH
+    )
     _store_and_lay_out(file, store, parsed, report)
 
 

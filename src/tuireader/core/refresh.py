@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -150,83 +150,65 @@ def _wanting_full_text(store: Store, feeds: list[Feed], report: RefreshReport) -
 def _apply(store: Store, feed: Feed, result: FetchResult, interval: timedelta) -> FeedReport:
     """Parse and store one fetch result, and schedule the feed's next fetch."""
     now = utcnow()
+    retry = now + backoff_delay(feed.failures + 1)
     report = FeedReport(feed.id, feed.url, feed.title, result.outcome.value, error=result.error)
-    failed_next = now + backoff_delay(feed.failures + 1)
-    match result.outcome:
-        case FetchOutcome.OK:
-            try:
-                parsed = parse_feed(
-                    result.body,
-                    url=result.final_url or result.url,
-                    content_type=result.headers.get("content-type"),
-                )
-            except FeedParseError as exc:
-                store.record_fetch(
-                    feed.id,
-                    status=result.status,
-                    error=str(exc),
-                    next_fetch=failed_next,
-                    failed=True,
-                    keep_validators=False,
-                    new_url=result.permanent_url,
-                )
-                return FeedReport(feed.id, feed.url, feed.title, "parse_error", error=str(exc))
-            stored: StoreResult = store.store_feed(feed, parsed, now=now)
+    if result.outcome is FetchOutcome.OK:
+        try:
+            parsed = parse_feed(
+                result.body,
+                url=result.final_url or result.url,
+                content_type=result.headers.get("content-type"),
+            )
+        except FeedParseError as exc:
+            # No validators kept: the next fetch must get the whole body to try again.
             store.record_fetch(
                 feed.id,
                 status=result.status,
-                error=None,
-                next_fetch=now + interval,
-                etag=result.etag,
-                last_modified=result.last_modified,
+                error=str(exc),
+                next_fetch=retry,
+                failed=True,
                 keep_validators=False,
                 new_url=result.permanent_url,
             )
-            return FeedReport(
-                feed.id,
-                feed.url,
-                parsed.title or feed.title,
-                "ok",
-                new=stored.new,
-                updated=stored.updated,
-                warning=parsed.warning,
-                new_ids=stored.new_ids,
-            )
-        case FetchOutcome.NOT_MODIFIED:
-            store.record_fetch(
-                feed.id,
-                status=result.status,
-                error=None,
-                next_fetch=now + interval,
-                etag=result.etag,
-                last_modified=result.last_modified,
-                new_url=result.permanent_url,
-            )
-        case FetchOutcome.GONE:
-            store.record_fetch(
-                feed.id,
-                status=result.status,
-                error=result.error or "the feed is gone (410): no longer polled",
-                next_fetch=None,
-                gone=True,
-                failed=True,
-            )
-        case FetchOutcome.RETRY_LATER:
-            store.record_fetch(
-                feed.id,
-                status=result.status,
-                error=result.error,
-                next_fetch=result.retry_after or failed_next,
-                failed=True,
-            )
-        case FetchOutcome.ERROR:
-            store.record_fetch(
-                feed.id,
-                status=result.status,
-                error=result.error,
-                next_fetch=failed_next,
-                failed=True,
-            )
+            return replace(report, outcome="parse_error", error=str(exc))
+        stored: StoreResult = store.store_feed(feed, parsed, now=now)
+        store.record_fetch(
+            feed.id,
+            status=result.status,
+            error=None,
+            next_fetch=now + interval,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            keep_validators=False,
+            new_url=result.permanent_url,
+        )
+        return replace(
+            report,
+            title=parsed.title or feed.title,
+            new=stored.new,
+            updated=stored.updated,
+            warning=parsed.warning,
+            new_ids=stored.new_ids,
+        )
+    gone = result.outcome is FetchOutcome.GONE
+    failed = result.outcome is not FetchOutcome.NOT_MODIFIED
+    next_fetch: datetime | None = {
+        FetchOutcome.NOT_MODIFIED: now + interval,
+        FetchOutcome.GONE: None,
+        FetchOutcome.RETRY_LATER: result.retry_after or retry,
+    }.get(result.outcome, retry)
+    error = result.error or ("the feed is gone (410): no longer polled" if gone else None)
+    store.record_fetch(
+        feed.id,
+        status=result.status,
+        error=error if failed else None,
+        next_fetch=next_fetch,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        new_url=None if failed else result.permanent_url,
+        gone=gone,
+        failed=failed,
+    )
     return report
 
 

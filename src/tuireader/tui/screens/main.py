@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import webbrowser
-from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,13 +20,11 @@ from tuireader.core.models import ArticleRow
 from tuireader.core.refresh import fetch_full_text_now
 from tuireader.core.similar import RelatedEntry
 from tuireader.core.store import ArticleQuery
+from tuireader.tui.app import TuiReader
 from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
 from tuireader.tui.widgets.article_list import ArticleList, RowSource
 from tuireader.tui.widgets.reader import ArticleView
 from tuireader.tui.widgets.sections import SectionsPane, places
-
-if TYPE_CHECKING:
-    from tuireader.tui.app import TuiReader
 
 WIDE, MEDIUM = 120, 80
 
@@ -82,12 +79,7 @@ class MainScreen(Screen[None]):
         self.show_related = False
         self.narrow_pane = "articles"
 
-    @property
-    def reader_app(self) -> TuiReader:
-        from tuireader.tui.app import TuiReader
-
-        assert isinstance(self.app, TuiReader)
-        return self.app
+    reader_app = getters.app(TuiReader)
 
     def compose(self) -> ComposeResult:
         app = self.reader_app

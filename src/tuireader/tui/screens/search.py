@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,9 +11,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tuireader.core.search import highlight_terms, search
-
-if TYPE_CHECKING:
-    from tuireader.tui.app import TuiReader
+from tuireader.tui.app import TuiReader
 
 RESULTS = 50
 
@@ -35,12 +31,7 @@ class SearchScreen(ModalScreen[int | None]):
             yield Label("", id="search-count", markup=False)
             yield OptionList(id="search-results")
 
-    @property
-    def reader_app(self) -> TuiReader:
-        from tuireader.tui.app import TuiReader
-
-        assert isinstance(self.app, TuiReader)
-        return self.app
+    reader_app = getters.app(TuiReader)
 
     def on_mount(self) -> None:
         app = self.reader_app

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,10 +15,8 @@ from textual.widgets import Footer, Input, Label
 from tuireader.core.config import Config, ConfigError, FeedConfig, add_feeds, load_config
 from tuireader.core.opml import OPMLError, read_opml
 from tuireader.core.urls import is_feed_url
+from tuireader.tui.app import TuiReader
 from tuireader.tui.widgets.reader import ArticleView
-
-if TYPE_CHECKING:
-    from tuireader.tui.app import TuiReader
 
 
 class WelcomeScreen(Screen[None]):
@@ -36,12 +33,7 @@ class WelcomeScreen(Screen[None]):
             yield Label("", id="welcome-error", markup=False)
         yield Footer()
 
-    @property
-    def reader_app(self) -> TuiReader:
-        from tuireader.tui.app import TuiReader
-
-        assert isinstance(self.app, TuiReader)
-        return self.app
+    reader_app = getters.app(TuiReader)
 
     def on_mount(self) -> None:
         app = self.reader_app
