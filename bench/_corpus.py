@@ -7,13 +7,14 @@ articles recombine those sentences: each belongs to a synthetic *story* (a demo 
 topic as a seed, two people with mostly invented family names, a place and its own numbers),
 takes about half of its sentences from the seed and the rest from its topic's pool, has its
 numbers replaced by the story's, some sentences attributed to the story's people, and
-150-400 words in 3-8 paragraphs. Titles are the seed's title with a place or a person, or the
-article's first words. About one feed in seven is English; a third of the feeds carry no
-section (their articles' first category gives it). Everything is drawn from
-``random.Random`` seeded with ``seed``: the same arguments give the same articles. Limits:
-apart from the names, the vocabulary is the demo's (some 4,000 distinct words), far smaller
-than in a real cache of 50,000 articles, so common terms are commoner than in real news and
-the candidate query of related articles matches more articles than it would there.
+150-400 words in 3-8 paragraphs. Titles are the story's headline (the start of one of the
+seed's sentences) with its place or one of its people, or the article's first words. About
+one feed in seven is English; a third of the feeds carry no section (their articles' first
+category gives it). Everything is drawn from ``random.Random`` seeded with ``seed``: the same
+arguments give the same articles. Limits: apart from the names, the vocabulary is the demo's
+(some 4,000 distinct words), far smaller than in a real cache of 50,000 articles, so common
+terms are commoner than in real news and the candidate query of related articles matches
+more articles than it would there.
 
 API:
 
@@ -34,6 +35,7 @@ API:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
@@ -112,6 +114,7 @@ _EN_SYLLABLES = _words("ka mar lo ven ti sor da rin bel go fen ha lu mo ric sta 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
 _NUMBER = re.compile(r"\d+")
+_HEADLINE_TRIM = ".,،:؛"
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +213,7 @@ class _Story:
     place: str
     numbers: int  # the story's own numbers are derived from this
     published: datetime
+    headline: str
 
 
 def _family(chooser: random.Random, language: str) -> str:
@@ -235,7 +239,12 @@ def _story(key: str, language: str, topic: str, seed: int) -> _Story:
         place = chooser.choice(_EN_PLACES)
     numbers = chooser.randrange(1_000_003)
     published = NEWEST - timedelta(minutes=chooser.randrange(SPAN_DAYS * 24 * 60))
-    return _Story(chooser.choice(seeds), (people[0], people[1]), place, numbers, published)
+    source = chooser.choice(seeds)
+    story = _Story(source, (people[0], people[1]), place, numbers, published, "")
+    # The story's own headline: the start of one of its seed's sentences, with its numbers.
+    words = _renumber(chooser.choice(source.sentences), story, chooser).split()
+    headline = " ".join(words[: chooser.randint(6, 10)]).rstrip(_HEADLINE_TRIM)
+    return dataclasses.replace(story, headline=headline)
 
 
 def _renumber(sentence: str, story: _Story, chooser: random.Random) -> str:
@@ -298,11 +307,11 @@ def _body(
 
 def _title(story: _Story, lead: str, chooser: random.Random) -> str:
     roll = chooser.random()
-    if roll < 0.3:
-        return f"{story.place}: {story.seed.title}"
-    if roll < 0.5:
-        return f"{story.seed.title} — {chooser.choice(story.people)}"
-    return " ".join(lead.split()[: chooser.randint(7, 12)]).rstrip(".,،:؛")
+    if roll < 0.35:
+        return f"{story.place}: {story.headline}"
+    if roll < 0.6:
+        return f"{story.headline} — {chooser.choice(story.people)}"
+    return " ".join(lead.split()[: chooser.randint(7, 12)]).rstrip(_HEADLINE_TRIM)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Public feed corpora through tuireader's parse → store → layout path: the reliability table.
 
-Run from the repository root:  PYTHONPATH=src python3 bench/corpus.py [--budget 5] [--details]
+Run from the repository root:  python3 bench/corpus.py [--budget 5] [--details]
 
 Every file of feedparser's test suite (2,107 files) and of the W3C Feed Validator's test cases
 (1,724 files), vendored under tests/data/corpora/, goes through ``parse_feed``, a real SQLite
@@ -18,10 +18,12 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for the tests package
+_REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(_REPOSITORY))  # the tests package
+sys.path.insert(0, str(_REPOSITORY / "src"))  # this checkout's tuireader
 
-from tests.corpus.runner import DEFAULT_BUDGET, CorpusRun, run_corpus
-from tests.corpus.summary import (
+from tests.corpus.runner import DEFAULT_BUDGET, CorpusRun, run_corpus  # noqa: E402
+from tests.corpus.summary import (  # noqa: E402
     agreement,
     agreement_table,
     disagreements,

@@ -9,21 +9,24 @@ separate process on H loopback addresses (127.0.0.1 ... 127.0.0.H, feed i on hos
 per-host connection limits work as with real sites). Each tool runs as a fresh child process,
 first on an empty cache ("cold": every feed answers 200) and then again on the same cache
 ("warm": every feed answers 304 to the conditional GET). The wall time includes start-up,
-since that is what the user waits for; the "in-process" row times only tuireader's
-``refresh()`` inside its child, so the start-up cost shows as the difference. Peak memory is
-the child's maximum resident set size (``os.wait4``). Every run is checked: exit status 0,
-the server saw N 200s (cold) or N 304s (warm), and the cache holds N x M items (tuireader's
-``articles`` table, newsboat's ``rss_item`` table); a failed check is printed and makes the
-exit status 1. Medians of R repeats are printed.
+since that is what the user waits for; the "refresh()" row times only tuireader's
+``refresh()`` inside a child that has already imported it, so start-up shows as the
+difference. Peak memory is the child's maximum resident set size (``os.wait4``). CPU seconds
+(user + system; of ``refresh()`` alone in that row) are printed too: on a shared machine they
+are steadier than wall time. Every run is checked: exit status 0, the server saw N 200s
+(cold) or N 304s (warm) and no 404 (nothing followed an item link), and the cache holds N x M
+items (tuireader's ``articles`` table, newsboat's ``rss_item`` table); a failed check is
+printed and makes the exit status 1. Medians of R rounds are printed.
 
 newsboat (Debian: ``apt-get install newsboat``) runs as ``newsboat -x reload`` with
 ``reload-threads 8``; when it is missing, tuireader's figures are printed alone. newsboat
 stores a feed's ETag only from its second download, so its second run still gets 200s: runs
 that still see a 200 after the cold one are repeated (untimed, at most twice) until a run
-is all 304s, and that run is the "warm" figure. tuireader runs with its default fetch
-settings. ``--profile`` then profiles one in-process cold refresh of tuireader (cProfile on
-the event-loop thread and on the threads that parse and store) and prints where the time
-goes. Targets at N=200, M=50: cold at most a third of newsboat's wall time, warm a tenth.
+is all 304s, and that run is the "warm" figure. tuireader runs with its default settings.
+``--profile`` then profiles a cold and a warm in-process refresh of tuireader (cProfile on
+the event-loop thread and on the threads that open, parse and store) and prints where the
+time goes; ``--repeat 0 --profile`` profiles only. Targets at N=200, M=50: tuireader's cold
+refresh at most a third of newsboat's wall time, its warm refresh at most a tenth.
 """
 
 from __future__ import annotations
@@ -114,8 +117,9 @@ class Tool:
     command: Callable[[Path], list[str]]
     stored: Callable[[Path], int]
     env: dict[str, str]
-    # Reads the timed figure from the run when it is not the wall time of the process.
-    inner_seconds: Callable[[Run], float] | None = None
+    # Reads (wall, CPU) seconds from the run's output when the process as a whole is not
+    # what is timed.
+    inner_seconds: Callable[[Run], tuple[float, float]] | None = None
 
 
 def _tuireader_env() -> dict[str, str]:
@@ -133,9 +137,10 @@ def _tuireader_stored(directory: Path) -> int:
     return count_rows(directory / "data" / "tuireader.db", "articles")
 
 
-def _in_process_seconds(run: Run) -> float:
-    last = run.output.strip().splitlines()[-1] if run.output.strip() else "{}"
-    return float(json.loads(last)["seconds"])
+def _in_process_seconds(run: Run) -> tuple[float, float]:
+    last = run.output.strip().splitlines()[-1]
+    timings = json.loads(last)
+    return float(timings["seconds"]), float(timings["cpu_seconds"])
 
 
 def tuireader_cli() -> Tool:
@@ -263,32 +268,31 @@ def measure(tool: Tool, server: FeedServer, root: Path, expected_items: int) -> 
     if counts.get("304", 0) != feeds or counts.get("200", 0) or counts.get("404", 0):
         problems.append(f"warm: server answered {counts}, expected {feeds} x 304")
 
-    def seconds(run: Run) -> float:
+    def seconds(run: Run) -> tuple[float, float]:
         if tool.inner_seconds is None or run.exit_code != 0:
-            return run.seconds
+            return run.seconds, run.cpu_seconds
         return tool.inner_seconds(run)
 
     stored = tool.stored(directory)
     shutil.rmtree(directory, ignore_errors=True)
     peak = max(cold.peak_kb, warm.peak_kb)
-    return Sample(
-        seconds(cold), seconds(warm), peak, stored, cold.cpu_seconds, warm.cpu_seconds, problems
-    )
+    (cold_wall, cold_cpu), (warm_wall, warm_cpu) = seconds(cold), seconds(warm)
+    return Sample(cold_wall, warm_wall, peak, stored, cold_cpu, warm_cpu, problems)
 
 
 # --- the children ------------------------------------------------------------------------------
 
 
 def child_refresh(config_file: Path, data_dir: Path) -> None:
-    """Time one ``refresh()`` after the imports; print {"seconds", "failed"} as JSON."""
+    """Time one ``refresh()`` after the imports; print {"seconds", "cpu_seconds"} as JSON."""
     from tuireader.core.config import load_config
     from tuireader.core.refresh import refresh
 
     config = load_config(config_file)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     report = asyncio.run(refresh(data_dir / "tuireader.db", config))
-    seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "failed": len(report.failed)}))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "failed": len(report.failed)}))
     sys.exit(1 if report.failed else 0)
 
 

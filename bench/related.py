@@ -48,8 +48,11 @@ when it was built. Then:
   Median and p95. Target: median <= 20 ms.
 - indexing: target at N = 50,000: at most 60 s.
 
-``--profile`` then profiles the related and search loops (cProfile) and prints where the time
-goes. Exit status 1 when a target is missed.
+Timings are wall clock and CPU time of the process: on a shared machine the CPU time shows
+the code's own cost while other processes compete for the cores (the load average is
+printed). Targets are judged on both; the exit status is 1 when one is missed by wall clock
+(or when a quality target is missed). ``--profile`` then profiles the related and search
+loops (cProfile) and prints where a call spends its time.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ import argparse
 import asyncio
 import cProfile
 import json
+import math
 import os
 import pstats
 import random
@@ -81,7 +85,7 @@ from tuireader.core.similar import RelatedEntry, TermStats, related_articles
 from tuireader.core.store import Store
 from tuireader.demo.server import DemoSite
 
-CORPUS_VERSION = 2  # bump when bench/_corpus.py changes what it generates
+CORPUS_VERSION = 3  # bump when bench/_corpus.py changes what it generates
 SIDEBAR = 8
 PRECISION_AT = 5
 SAMPLES = 200
@@ -123,7 +127,7 @@ def _cell(value: object) -> str:
 def percentile(values: Sequence[float], share: float) -> float:
     """The ``share`` percentile (nearest rank) of ``values``."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
 # --- the labelled demo -------------------------------------------------------------------------
@@ -566,8 +570,6 @@ def run_speed(articles: int, seed: int, rebuild: bool, profile: bool) -> bool:
             timing, found = timed(partial(search, store, query.text, prefix=query.prefix))
             searches.setdefault((query.language, query.prefix), []).append(timing)
             hits.setdefault((query.language, query.prefix), []).append(len(found))
-        if profile:
-            profile_loops(store, sample[1:], queries, stats)
 
     stored = int(build["articles"])
     index_seconds = build["store_seconds"]
@@ -612,35 +614,93 @@ def run_speed(articles: int, seed: int, rebuild: bool, profile: bool) -> bool:
     hit_rows.append(["related entries per article", statistics.median(entries), ""])
     print_table("Results", ["operation", "median results", "none found"], hit_rows)
 
-    related_median = statistics.median(t.wall for t in related)
-    search_median = statistics.median(t.wall for t in every_search)
-    checks = [
-        (f"related median <= {TARGET_RELATED_MS:.0f} ms", related_median <= TARGET_RELATED_MS),
-        (f"search median <= {TARGET_SEARCH_MS:.0f} ms", search_median <= TARGET_SEARCH_MS),
-        (f"indexing <= {TARGET_INDEX_SECONDS:.0f} s", index_seconds <= TARGET_INDEX_SECONDS),
-    ]
-    note = "" if stored == TARGET_SIZE else f" (targets are set for {TARGET_SIZE} articles)"
-    print(
-        "targets (wall clock)"
-        + note
-        + ": "
-        + "; ".join(f"{n}: {'met' if ok else 'MISSED'}" for n, ok in checks)
-    )
-    return all(ok for _, ok in checks)
+    met = True
+    for clock in ("wall", "cpu"):
+        related_median = statistics.median(getattr(t, clock) for t in related)
+        search_median = statistics.median(getattr(t, clock) for t in every_search)
+        seconds = index_seconds if clock == "wall" else build.get("store_cpu_seconds", 0.0)
+        checks = [
+            (f"related median <= {TARGET_RELATED_MS:.0f} ms", related_median <= TARGET_RELATED_MS),
+            (f"search median <= {TARGET_SEARCH_MS:.0f} ms", search_median <= TARGET_SEARCH_MS),
+            (f"indexing <= {TARGET_INDEX_SECONDS:.0f} s", seconds <= TARGET_INDEX_SECONDS),
+        ]
+        verdicts = "; ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in checks)
+        print(f"targets by {'wall clock' if clock == 'wall' else 'CPU time'}: {verdicts}")
+        met = met and (clock == "cpu" or all(ok for _, ok in checks))
+    if stored != TARGET_SIZE:
+        print(f"(the targets are set for {TARGET_SIZE} articles)")
+    if profile:
+        with Store(database) as store:
+            profile_loops(store, sample[1:], queries, TermStats().refresh(store))
+    return met
+
+
+# Functions whose cumulative time tells where a related or search call spends it:
+# (module file, function name, what it does).
+_STEPS = {
+    "related_articles": [
+        ("core/similar.py", "related_articles", "related_articles (whole call)"),
+        ("core/store.py", "article", "Store.article: the target"),
+        ("core/store.py", "index_terms_of", "Store.index_terms_of: stored terms (x2)"),
+        ("core/related.py", "strongest_terms", "strongest_terms: the candidate query"),
+        ("core/store.py", "search_ids", "Store.search_ids: FTS5 OR query, bm25 order"),
+        ("core/store.py", "rows_by_id", "Store.rows_by_id: candidate rows"),
+        ("core/related.py", "rank_related", "rank_related (whole ranking)"),
+        ("core/related.py", "_doc_features", "  term counts of each candidate"),
+        ("core/related.py", "_vector", "  tf-idf vectors (text, titles)"),
+        ("core/related.py", "add", "  _Grouper.add: near-duplicate grouping"),
+        ("core/related.py", "_cosine", "  cosines (scoring and grouping)"),
+    ],
+    "search": [
+        ("core/search.py", "search", "search (whole call)"),
+        ("core/terms.py", "fts_query", "fts_query: the MATCH expression"),
+        ("core/store.py", "search_ids", "Store.search_ids: FTS5 query, bm25 order"),
+        ("core/store.py", "rows_by_id", "Store.rows_by_id: result rows"),
+    ],
+}
+
+
+def print_steps(
+    title: str, profile: pstats.Stats, calls: int, steps: list[tuple[str, str, str]]
+) -> None:
+    """Cumulative time per call of ``steps`` in ``profile`` (profiled times are inflated, the
+    shares are what matters)."""
+    totals: dict[tuple[str, str], tuple[int, float]] = {}
+    raw: dict[tuple[str, int, str], tuple[int, int, float, float, object]]
+    raw = profile.stats  # type: ignore[attr-defined]
+    for (filename, _, function), (_, count, _, cumulative, _) in raw.items():
+        for suffix, name, _ in steps:
+            if filename.endswith(suffix) and function == name:
+                previous = totals.get((suffix, name), (0, 0.0))
+                totals[(suffix, name)] = (previous[0] + count, previous[1] + cumulative)
+    whole = totals.get(steps[0][:2], (0, 0.0))[1] or 1.0
+    rows = []
+    for suffix, name, label in steps:
+        count, cumulative = totals.get((suffix, name), (0, 0.0))
+        share = f"{cumulative / whole:.0%}"
+        rows.append([label, f"{count / calls:.0f}", cumulative / calls * 1000, share])
+    print_table(title, ["step", "calls per call", "ms per call (profiled)", "share"], rows)
 
 
 def profile_loops(
     store: Store, ids: Sequence[int], queries: Sequence[Query], stats: TermStats
 ) -> None:
     """Profile the related and the search loops again and print where the time goes."""
-    for name, loop in (
-        ("related_articles", lambda: [related_articles(store, i, stats=stats) for i in ids]),
-        ("search", lambda: [search(store, q.text, prefix=q.prefix) for q in queries]),
-    ):
+    loops: list[tuple[str, int, Callable[[], object]]] = [
+        (
+            "related_articles",
+            len(ids),
+            lambda: [related_articles(store, i, stats=stats) for i in ids],
+        ),
+        ("search", len(queries), lambda: [search(store, q.text, prefix=q.prefix) for q in queries]),
+    ]
+    for name, calls, loop in loops:
         profiler = cProfile.Profile()
         profiler.runcall(loop)
+        profile = pstats.Stats(profiler, stream=sys.stdout)
+        print_steps(f"Where a {name} call spends its time (cProfile)", profile, calls, _STEPS[name])
         print(f"\nProfile of the {name} loop (by own time):")
-        pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(15)
+        profile.sort_stats("tottime").print_stats(12)
 
 
 def main() -> None:

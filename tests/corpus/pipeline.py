@@ -44,11 +44,12 @@ class FileReport:
     outcome: str = "parsed"
     message: str = ""  # the parse error, or the crash with its step and place
     seconds: float = 0.0
-    entries: int = 0
-    lines: int = 0
+    entries: int = 0  # in the parsed feed
+    articles: int = 0  # stored, read back and laid out
+    lines: int = 0  # screen lines of those articles
     problems: list[str] = field(default_factory=list)  # invariant violations
     checks: list[Check] = field(default_factory=list)
-    opml: str = ""  # for OPML files: "read", "refused: ..." or "crash: ..."
+    opml: str = ""  # for OPML files: "read: N feeds, M refused" or "refused: 'why'"
 
 
 class Crash(Exception):
@@ -138,7 +139,7 @@ def _read_opml(data: bytes, report: FileReport) -> str:
         found = read_opml(data)
     except OPMLError as error:
         report.problems += _message_problems(str(error))
-        return "refused"
+        return f"refused: {str(error)[:_MESSAGE_LIMIT]!r}"
     except Exception as error:
         raise Crash("opml", error) from error
     for feed in found.feeds:
@@ -177,6 +178,7 @@ def _store_and_lay_out(
             title_lines = layout_paragraph(article.title, TITLE_WIDTH)
         except Exception as error:
             raise Crash("layout", error) from error
+        report.articles += 1
         report.lines += len(lines)
         report.problems += line_problems(f"article {article.id}", lines, ARTICLE_WIDTH)
         report.problems += line_problems(f"title {article.id}", title_lines, TITLE_WIDTH)

@@ -128,3 +128,21 @@ def gzip_bomb(megabytes: int = 200) -> bytes:
     raw = b'<?xml version="1.0"?><rss version="2.0"><channel><title>'
     raw += b" " * (megabytes * 1024 * 1024)
     return gzip.compress(raw, compresslevel=9)
+
+
+def truncated_at_character() -> bytes:
+    """A UTF-8 feed cut short between two characters, after its sixth item."""
+    body = rss(range(1, 11), title="Truncated")
+    cut = body.index(b"<item>", body.index(b"<item>") + 1)  # inside the second item
+    cut = body.index(b"</item>", cut + len(b"<item>") * 4) + 3
+    return body[:cut]
+
+
+def truncated_inside_character() -> bytes:
+    """A UTF-8 feed cut in the middle of a two-byte Arabic letter, as a dropped connection
+    leaves it."""
+    body = rss(range(1, 11), title="Truncated")
+    cut = int(len(body) * 0.6)
+    while body[cut] < 0x80 or body[cut] & 0xC0 == 0x80:  # find the first byte of a letter
+        cut += 1
+    return body[: cut + 1]

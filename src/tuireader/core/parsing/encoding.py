@@ -35,6 +35,12 @@ _SAMPLE = 65536
 _LATIN_ACCENTED = re.compile("[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
 _LATIN_ACCENTED_RUN = re.compile("[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]{2,}")
 _LATIN_RUN_SHARE = 0.3
+# Non-ASCII characters of Latin-script text: accented letters and typographic punctuation.
+_LATIN_NON_ASCII = re.compile(
+    "[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2018-\u201e\u2013\u2014"
+    "\u2026\u2022\u20ac\u2039\u203a\u00ab\u00bb\u00a1\u00bf\u00b0\u00a0]"
+)
+_LATIN_NON_ASCII_SHARE = 0.8
 _ARABIC_WORD_SHARE = 0.9
 
 
@@ -68,9 +74,9 @@ def decode_body(body: bytes, content_type: str | None) -> DecodedBody | None:
     for bom, name in _BOMS:
         if body.startswith(bom):
             return DecodedBody(body[len(bom) :].decode(name, errors="replace"), name)
-    utf16 = _utf16_without_bom(body)
-    if utf16 is not None:
-        return DecodedBody(body.decode(utf16, errors="replace"), utf16)
+    wide = _wide_without_bom(body)
+    if wide is not None:
+        return DecodedBody(body.decode(wide, errors="replace"), wide)
 
     from_http = _codec_name(http_charset(content_type))
     from_xml = _codec_name(declared_charset(body))
@@ -159,7 +165,14 @@ def _reads_as_latin_windows_1252(body: bytes) -> bool:
         return False
     accented = len(_LATIN_ACCENTED.findall(text))
     in_runs = sum(len(run) for run in _LATIN_ACCENTED_RUN.findall(text))
-    return accented > 0 and in_runs <= _LATIN_RUN_SHARE * accented
+    # CJK double-byte text read as windows-1252 is mostly symbols (¡ § ¤ ¥ ±), not letters.
+    non_ascii = sum(1 for char in text if char > "\x7f")
+    latin = len(_LATIN_NON_ASCII.findall(text))
+    return (
+        accented > 0
+        and in_runs <= _LATIN_RUN_SHARE * accented
+        and latin >= _LATIN_NON_ASCII_SHARE * non_ascii
+    )
 
 
 def _codec_name(label: str | None) -> str | None:
@@ -178,9 +191,14 @@ def _try_decode(body: bytes, name: str) -> str | None:
         return None
 
 
-def _utf16_without_bom(body: bytes) -> str | None:
-    if body.startswith(b"<\x00?\x00") or body.startswith(b"<\x00r\x00"):
+def _wide_without_bom(body: bytes) -> str | None:
+    """UTF-32 or UTF-16 recognised by the document's first "<" (XML 1.0, appendix F)."""
+    if body.startswith(b"\x00\x00\x00<"):
+        return "utf-32-be"
+    if body.startswith(b"<\x00\x00\x00"):
+        return "utf-32-le"
+    if body.startswith(b"<\x00") and body[2:3] not in (b"", b"\x00") and body[3:4] == b"\x00":
         return "utf-16-le"
-    if body.startswith(b"\x00<\x00?") or body.startswith(b"\x00<\x00r"):
+    if body.startswith(b"\x00<\x00") and body[3:4] not in (b"", b"\x00"):
         return "utf-16-be"
     return None

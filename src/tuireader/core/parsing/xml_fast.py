@@ -145,7 +145,7 @@ def _rss_channel(channel: Element, core: str, url: str) -> RawFeed:
     feed = RawFeed(base=channel.base or url, language=channel.get(XML_LANG))
     for child in channel:
         tag = child.tag
-        if tag == f"{core}title":
+        if tag == f"{core}title" or (tag == f"{{{DC}}}title" and not feed.title):
             feed.title = text_of(child)
         elif tag == f"{core}link" and not feed.link:
             feed.link = child.text
@@ -166,7 +166,21 @@ def _rss_item(item: Element, core: str, url: str) -> RawEntry:
         handler = _RSS_ITEM_FIELDS.get(tag)
         if handler is not None:
             handler(entry, child)
+    if not entry.title:
+        entry.title = _fallback_title(item)
     return entry
+
+
+# Titles an item may carry instead of <title> (feedparser reads them too).
+_FALLBACK_TITLES = (f"{{{DC}}}title", f"{{{MEDIA}}}title")
+
+
+def _fallback_title(item: Element) -> str:
+    for tag in _FALLBACK_TITLES:
+        element = item.find(tag)
+        if element is not None and text_of(element):
+            return text_of(element)
+    return ""
 
 
 def _rss_guid(entry: RawEntry, element: Element) -> None:
