@@ -48,7 +48,6 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 
-from tuireader.core.arabic import normalize
 from tuireader.core.config import FeedConfig
 from tuireader.core.extract import ExtractionError, extract_article
 from tuireader.core.models import ParsedEntry, ParsedFeed
@@ -193,12 +192,19 @@ def source_sentences() -> dict[tuple[str, str], list[str]]:
     return pools
 
 
+_PUNCTUATION = "".join(chr(c) for c in range(0x21, 0x80) if not chr(c).isalnum()) + "«»،؛؟…“”’‘—–"
+
+
 def content_words(text: str) -> list[str]:
-    """The distinct content words of ``text`` (3 letters or more, no stopwords, no numbers),
-    as written, in order."""
+    """The distinct content words of ``text`` (whole words between spaces, punctuation
+    stripped, three letters or more, no digits, no stopwords), as written, in order."""
     words: dict[str, None] = {}
-    for word in re.findall(r"[^\W\d_]{3,}", text):
-        if not is_stopword(normalize(word)) and len(tokenize(word)) == 1:
+    for raw in text.split():
+        word = raw.strip(_PUNCTUATION)
+        tokens = tokenize(word)
+        if len(tokens) != 1 or len(tokens[0]) < 3 or not tokens[0].isalpha():
+            continue
+        if not is_stopword(tokens[0]):
             words.setdefault(word, None)
     return list(words)
 

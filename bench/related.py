@@ -2,8 +2,8 @@
 
 Run from the repository root:
 
-    PYTHONPATH=src python3 bench/related.py [--articles 50000] [--rebuild] [--profile]
-        [--quality-only | --speed-only] [--show-misses]
+    PYTHONPATH=src python3 bench/related.py [--articles 50000] [--seed 2026] [--rebuild]
+        [--profile] [--quality-only | --speed-only] [--show-misses]
 
 Quality. The demo site (``src/tuireader/demo/site``, 66 original articles in 7 topics with 9
 story clusters and 2 reprint pairs, labelled in ``labels.json``) is served on loopback and
@@ -23,12 +23,17 @@ article with its reprints in ``also``). An entry *shows* its article and its ``a
   article and whose same-story entries all come before every other entry. Target: 100%.
 - same-story recall@8: for each story article, the share of the other articles of its story
   shown anywhere in its sidebar; averaged. "Complete and first" counts the sidebars that show
-  every other article of the story, before every other entry.
+  every other article of the story, before every other entry. The same four figures are
+  printed again counting only the same-language articles of a story (the ranking compares
+  terms, so it cannot match an English report with Arabic ones); entries that show only
+  other-language articles of the story are then left out of the order.
 - ``same_story`` flag: of the entries flagged same-story, the share that show a same-story
   article (precision), and of the entries that show one, the share flagged (recall).
 - near-duplicates: for each labelled reprint pair (a, b), whether a's sidebar shows b in its
   first entry and b's shows a ("reprint first"), and over all sidebars that show both,
   whether they are in one entry ("grouped").
+
+``--show-misses`` prints every sidebar that fails a same-story or reprint check.
 
 Speed. A store of N synthetic articles (``bench/_corpus.py``: demo sentences recombined with
 invented names and numbers, 150-400 words, about 200 feeds, mostly Arabic, some English,
@@ -71,6 +76,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from functools import partial
 from importlib import resources
@@ -482,7 +488,7 @@ def corpus_database(articles: int, seed: int, rebuild: bool) -> tuple[Path, dict
 
 
 def _article_ids(database: Path) -> list[int]:
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
         return [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id")]
 
 

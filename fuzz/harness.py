@@ -12,6 +12,7 @@ A finding (any exception but the documented ones, or unsafe text in the output) 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import random
 import sys
@@ -20,22 +21,57 @@ import traceback
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 FINDINGS = ROOT / "fuzz" / "findings"
+SLOW_SECONDS = 2.0  # an input that takes longer is saved too (time must stay bounded)
 
 # Byte strings that make parsers and extractors work: escapes, entities, markup, Arabic.
 TOKENS: tuple[bytes, ...] = (
-    b"\x1b[2J", b"\x1b]0;t\x07", b"\x1b]52;c;eA==\x07", b"\xc2\x9b", b"\x00", b"\xff\xfe",
-    b"&#27;", b"&#x9b;", b"&#0;", b"&amp;", b"&lt;", b"&nbsp;", b"&lol;", b"]]>", b"<![CDATA[",
-    b"<!DOCTYPE x [<!ENTITY a \"aaaa\">]>", b"<!ENTITY % p SYSTEM \"file:///etc/passwd\">",
-    b"<item>", b"</item>", b"<entry>", b"<title>", b"</title>", b"<link>", b"<guid>",
-    b"<description>", b"<content:encoded>", b'<a href="javascript:x">', b'<a href="/r">',
-    b"<script>", b"<p dir=\"rtl\">", b"<br>", b"<img src=x>", b"<table><tr><td>", b"[bold]",
-    b"[@click=app.quit]", b"\xd8\xa7\xd9\x84", b"\xe2\x80\xae", b"\xe2\x81\xa6", b"\xef\xbb\xbf",
-    b'{"version":"https://jsonfeed.org/version/1.1","items":[', b"<?xml version=\"1.0\"?>",
+    b"\x1b[2J",
+    b"\x1b]0;t\x07",
+    b"\x1b]52;c;eA==\x07",
+    b"\xc2\x9b",
+    b"\x00",
+    b"\xff\xfe",
+    b"&#27;",
+    b"&#x9b;",
+    b"&#0;",
+    b"&amp;",
+    b"&lt;",
+    b"&nbsp;",
+    b"&lol;",
+    b"]]>",
+    b"<![CDATA[",
+    b'<!DOCTYPE x [<!ENTITY a "aaaa">]>',
+    b'<!ENTITY % p SYSTEM "file:///etc/passwd">',
+    b"<item>",
+    b"</item>",
+    b"<entry>",
+    b"<title>",
+    b"</title>",
+    b"<link>",
+    b"<guid>",
+    b"<description>",
+    b"<content:encoded>",
+    b'<a href="javascript:x">',
+    b'<a href="/r">',
+    b"<script>",
+    b'<p dir="rtl">',
+    b"<br>",
+    b"<img src=x>",
+    b"<table><tr><td>",
+    b"[bold]",
+    b"[@click=app.quit]",
+    b"\xd8\xa7\xd9\x84",
+    b"\xe2\x80\xae",
+    b"\xe2\x81\xa6",
+    b"\xef\xbb\xbf",
+    b'{"version":"https://jsonfeed.org/version/1.1","items":[',
+    b'<?xml version="1.0"?>',
 )
 
 
@@ -87,17 +123,29 @@ def record(name: str, data: bytes) -> Path:
     return path
 
 
+def repeat_time(target: Callable[[bytes], None], data: bytes) -> float:
+    """Seconds ``target`` takes on ``data`` a second time."""
+    started = time.monotonic()
+    with contextlib.suppress(Exception):
+        target(data)
+    return time.monotonic() - started
+
+
 def run_random(
     name: str, target: Callable[[bytes], None], seeds: list[bytes], seconds: float, seed: int
 ) -> int:
     """Mutated seeds until the budget is spent; prints iterations and findings."""
     rng = random.Random(seed)
-    iterations = findings = 0
+    for data in seeds:  # warm up: the first calls compile the libraries' patterns (seconds)
+        target(data)
+    iterations = findings = slow = 0
     slowest = 0.0
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        data = mutate(rng.choice(seeds), rng, seeds) if seeds and rng.random() < 0.9 else (
-            rng.randbytes(rng.randint(0, 2048))
+        data = (
+            mutate(rng.choice(seeds), rng, seeds)
+            if seeds and rng.random() < 0.9
+            else (rng.randbytes(rng.randint(0, 2048)))
         )
         started = time.monotonic()
         try:
@@ -106,17 +154,34 @@ def run_random(
             findings += 1
             path = record(name, data)
             print(f"finding saved to {path}:\n{traceback.format_exc()}", file=sys.stderr)
-        slowest = max(slowest, time.monotonic() - started)
+        took = time.monotonic() - started
+        if took > SLOW_SECONDS and repeat_time(target, data) > SLOW_SECONDS:
+            slow += 1
+            path = record(f"{name}-slow", data)
+            print(f"slow input ({took:.1f} s) saved to {path}", file=sys.stderr)
+        elif took > SLOW_SECONDS:  # fast the second time: a library's one-time setup
+            print(f"one-time setup of {took:.1f} s on an input (fast when repeated)")
+        slowest = max(slowest, took)
         iterations += 1
     print(
         f"{name}: {iterations} inputs in {seconds:.0f} s (random mutation, seed {seed}), "
-        f"{findings} findings, slowest input {slowest * 1000:.0f} ms"
+        f"{findings} findings, {slow} inputs over {SLOW_SECONDS:.0f} s, "
+        f"slowest input {slowest * 1000:.0f} ms"
     )
     return 1 if findings else 0
 
 
+def load_atheris() -> Any:
+    """The atheris module, or None when it is not installed."""
+    try:
+        import atheris  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    return atheris
+
+
 def run_atheris(name: str, target: Callable[[bytes], None], argv: list[str]) -> int:
-    import atheris
+    atheris = load_atheris()
 
     def one_input(data: bytes) -> None:
         try:
@@ -152,16 +217,12 @@ def main(name: str, load: Callable[[], Callable[[bytes], None]], seeds: list[byt
     parser.add_argument("libfuzzer_args", nargs="*", help="passed to libFuzzer (after --)")
     args = parser.parse_args()
     engine = args.engine
+    atheris = load_atheris()
     if engine == "auto":
-        try:
-            import atheris  # noqa: F401
-        except ImportError:
-            engine = "random"
-        else:
-            engine = "atheris"
+        engine = "random" if atheris is None else "atheris"
     if engine == "atheris":
-        import atheris
-
+        if atheris is None:
+            parser.error("atheris is not installed (python3 -m pip install atheris)")
         with atheris.instrument_imports(include=["tuireader"]):
             target = load()
         extra = list(args.libfuzzer_args)

@@ -1,6 +1,6 @@
 """Fuzz the feed parser: any bytes give a ParsedFeed with only safe text, or FeedParseError.
 
-    python fuzz/parse_feed.py --seconds 60 [--engine atheris|random]
+python fuzz/parse_feed.py --seconds 60 [--engine atheris|random]
 """
 
 from __future__ import annotations

@@ -7,17 +7,21 @@ import os
 import random
 import resource
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.feedgen import rss, rss_item
 from tests.feedserver import FeedServer, RecordedRequest, Response
 from tuireader.core.config import FeedConfig, add_feeds
+from tuireader.core.schema import migrate
 from tuireader.core.store import ArticleQuery, Store
 
 FEEDS = 12
@@ -26,8 +30,16 @@ KILLS = 20
 
 
 def tuireader_args(config: Path, data: Path | str, *command: str) -> list[str]:
-    return [sys.executable, "-m", "tuireader", "--config", str(config), "--data-dir", str(data),
-            *command]
+    return [
+        sys.executable,
+        "-m",
+        "tuireader",
+        "--config",
+        str(config),
+        "--data-dir",
+        str(data),
+        *command,
+    ]
 
 
 def child_env() -> dict[str, str]:
@@ -121,6 +133,8 @@ def test_two_refreshes_at_once_both_finish(tmp_path: Path) -> None:
         version = {"n": 0}
         changing_feeds(server, version, delay=0.05)
         add_feeds(config, [FeedConfig(server.url(f"/f{n}.xml")) for n in range(FEEDS)])
+        # The database exists first: the race of two first opens is the test below.
+        assert refresh_process(config, data).wait(timeout=120) == 0
         for round_ in range(3):
             version["n"] = round_ + 1
             both = [refresh_process(config, data), refresh_process(config, data)]
@@ -132,6 +146,30 @@ def test_two_refreshes_at_once_both_finish(tmp_path: Path) -> None:
         with Store(data / "tuireader.db") as store:
             assert store.integrity_ok()
             assert store.count() >= FEEDS * ITEMS
+
+
+class _Interleaved(sqlite3.Connection):
+    """A connection that lets a second connection migrate the same file at the worst moment:
+    after this one read the schema version and before it takes the write lock."""
+
+    other: Path | None = None
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql == "BEGIN IMMEDIATE" and self.other is not None:
+            path, self.other = self.other, None
+            with closing(sqlite3.connect(path, isolation_level=None)) as second:
+                migrate(second)
+        return super().execute(sql, *args)
+
+
+def test_two_first_opens_of_a_new_database_both_succeed(tmp_path: Path) -> None:
+    path = tmp_path / "tuireader.db"
+    db = sqlite3.connect(path, isolation_level=None, factory=_Interleaved)
+    db.other = path
+    with closing(db):
+        migrate(db)
+    with Store(path) as store:
+        assert store.integrity_ok()
 
 
 def run_cli(
@@ -193,11 +231,6 @@ def small_file_limit(size: int) -> Callable[[], None]:
     return limit
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Store.transaction rolls back a transaction SQLite already rolled back, and "
-    "the sqlite3 error escapes as a traceback (store.py, transaction)",
-)
 def test_full_disk_is_an_error_in_words_and_loses_nothing(tmp_path: Path) -> None:
     config, data = tmp_path / "config.toml", tmp_path / "data"
     with FeedServer() as server:

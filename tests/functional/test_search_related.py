@@ -83,9 +83,18 @@ def test_related_puts_the_same_story_first(demo: tuple[Store, dict[int, Any]]) -
     store, labels = demo
     stats = TermStats()
     checked, misses = 0, []
+    english = {i for i, label in labels.items() if label["source"] == "dispatch"}
     for article_id, label in labels.items():
         story = label["story"]
-        if story is None:
+        siblings = [
+            other
+            for other, l in labels.items()
+            if other != article_id
+            and l["story"] == story
+            and (other in english) == (article_id in english)
+        ]
+        # Word overlap cannot link an English report to Arabic coverage of the same story.
+        if story is None or not siblings:
             continue
         entries = related_articles(store, article_id, stats=stats)
         assert article_id not in [e.row.id for e in entries]
@@ -94,7 +103,7 @@ def test_related_puts_the_same_story_first(demo: tuple[Store, dict[int, Any]]) -
         if not any(labels[i]["story"] == story for i in shown):
             misses.append(store.article(article_id).title)  # type: ignore[union-attr]
         checked += 1
-    assert checked >= 27
+    assert checked >= 30
     # The sidebar opens with the same story for nearly every article of a story.
     assert len(misses) / checked <= 0.1, misses
 

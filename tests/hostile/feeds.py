@@ -46,7 +46,8 @@ def huge_feed(megabytes: int) -> bytes:
     filler = escape("<p>" + "كلام كثير بلا معنى " * 2000 + "</p>")  # about 70 kB per item
     count = megabytes * 1024 * 1024 // len(filler.encode()) + 1
     items = [
-        f"<item><title>big {n}</title><guid>big-{n}</guid><description>{filler}</description></item>"
+        f"<item><title>big {n}</title><guid>big-{n}</guid>"
+        f"<description>{filler}</description></item>"
         for n in range(count)
     ]
     return rss(items, title="Huge")
@@ -73,8 +74,16 @@ def binary_garbage(size: int = 50_000, seed: int = 7) -> bytes:
 
 
 def invalid_dates() -> bytes:
-    dates = ["yesterday", "Fri, 31 Feb 2026 25:61:00 GMT", "9999-99-99", "", "0", "-1",
-             "Sun, 29 Nov 3026 10:00:00 GMT", "Thu, 01 Jan 1970 00:00:00 +9999"]
+    dates = [
+        "yesterday",
+        "Fri, 31 Feb 2026 25:61:00 GMT",
+        "9999-99-99",
+        "",
+        "0",
+        "-1",
+        "Sun, 29 Nov 3026 10:00:00 GMT",
+        "Thu, 01 Jan 1970 00:00:00 +9999",
+    ]
     items = [
         f"<item><title>dated {n}</title><guid>d{n}</guid><pubDate>{escape(d)}</pubDate></item>"
         for n, d in enumerate(dates)
@@ -113,8 +122,14 @@ def relative_links() -> bytes:
 
 def unsafe_links() -> bytes:
     """Item links in schemes no reader should open."""
-    links = ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,<b>x</b>",
-             "vbscript:msgbox", "JaVaScRiPt:alert(2)", " javascript:alert(3)"]
+    links = [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,<b>x</b>",
+        "vbscript:msgbox",
+        "JaVaScRiPt:alert(2)",
+        " javascript:alert(3)",
+    ]
     items = [
         f"<item><title>unsafe {n}</title><guid>u{n}</guid><link>{escape(link)}</link>"
         f"<description>{escape(f'<a href={chr(34)}{link}{chr(34)}>x</a>')}</description></item>"

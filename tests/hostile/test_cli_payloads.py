@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -93,7 +92,9 @@ def test_read_every_article_at_several_widths(refreshed: tuple[Cli, list[dict]])
             out = assert_clean(cli("read", str(row["id"]), "--width", width))
             assert out.strip(), row["title"]
     markup = next(r for r in rows if r["title"].startswith("HXMC"))
-    assert "[@click=app.quit]HXMC[/]" in assert_clean(cli("read", str(markup["id"]), "--width", "100"))
+    assert "[@click=app.quit]HXMC[/]" in assert_clean(
+        cli("read", str(markup["id"]), "--width", "100")
+    )
 
 
 def test_read_from_standard_input(refreshed: tuple[Cli, list[dict]]) -> None:  # type: ignore[type-arg]

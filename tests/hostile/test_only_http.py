@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 import pytest
 
@@ -56,12 +57,19 @@ def test_a_config_with_a_file_url_is_refused_naming_the_line(cli: Cli) -> None:
         assert "line 5, key 'feed[2].url': only http and https" in result.stderr
         assert "root:" not in result.output
     if (cli.data / "tuireader.db").exists():
-        assert json.loads(assert_clean(cli("--config", str(cli.data / "none.toml"), "feeds", "list", "--json"))) == []
+        assert (
+            json.loads(
+                assert_clean(
+                    cli("--config", str(cli.data / "none.toml"), "feeds", "list", "--json")
+                )
+            )
+            == []
+        )
 
 
 def test_opml_import_keeps_http_and_reports_the_rest(cli: Cli, tmp_path: Path) -> None:
     outlines = "".join(
-        f'<outline text="x{n}" xmlUrl="{url.replace("&", "&amp;").replace(chr(34), "&quot;").replace("<", "&lt;")}"/>'
+        f'<outline text="x{n}" xmlUrl={quoteattr(url)}/>'
         for n, url in enumerate(REFUSED)
         if "\x1b" not in url
     )
@@ -99,6 +107,8 @@ def test_opml_with_external_entities_reads_no_file(cli: Cli, tmp_path: Path) -> 
     )
     result = cli("import", str(opml))
     assert_clean(result, codes=(0, 2))
-    assert "HXSECRET" not in result.output and "HXSECRET" not in cli.config.read_text(
-        encoding="utf-8"
-    ) if cli.config.exists() else True
+    assert (
+        "HXSECRET" not in result.output and "HXSECRET" not in cli.config.read_text(encoding="utf-8")
+        if cli.config.exists()
+        else True
+    )

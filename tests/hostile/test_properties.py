@@ -102,10 +102,17 @@ def feed_with_hostile_fields(draw: st.DrawFn) -> bytes:
     if draw(st.booleans()):
         import json
 
-        item = {"id": fields[0] or "x", "title": fields[1], "content_html": fields[2],
-                "authors": [{"name": fields[3]}], "tags": [fields[4]], "url": "https://a.example/1"}
-        return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": fields[0],
-                           "items": [item]}).encode()
+        item = {
+            "id": fields[0] or "x",
+            "title": fields[1],
+            "content_html": fields[2],
+            "authors": [{"name": fields[3]}],
+            "tags": [fields[4]],
+            "url": "https://a.example/1",
+        }
+        return json.dumps(
+            {"version": "https://jsonfeed.org/version/1.1", "title": fields[0], "items": [item]}
+        ).encode()
     clean = [escape(f) for f in fields]
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
@@ -123,12 +130,51 @@ def test_hostile_field_text_never_comes_out_unsafe(body: bytes) -> None:
 
 # --- HTML to document --------------------------------------------------------------------------
 
-TAGS = ["p", "b", "i", "a", "div", "span", "h1", "h3", "ul", "ol", "li", "blockquote", "pre",
-        "code", "br", "hr", "img", "table", "tr", "td", "figure", "figcaption", "script",
-        "style", "svg", "iframe", "template", "bdo", "bdi"]
-ATTRS = [' href="javascript:alert(1)"', ' href="file:///etc/passwd"', ' href="https://x.example/"',
-         ' href="/rel"', ' src="data:image/png;base64,AA"', ' dir="rtl"', ' dir="ltr"',
-         ' lang="ar"', ' hidden', ' style="display:none"', ' alt="[@click=app.quit]"', ""]
+TAGS = [
+    "p",
+    "b",
+    "i",
+    "a",
+    "div",
+    "span",
+    "h1",
+    "h3",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "pre",
+    "code",
+    "br",
+    "hr",
+    "img",
+    "table",
+    "tr",
+    "td",
+    "figure",
+    "figcaption",
+    "script",
+    "style",
+    "svg",
+    "iframe",
+    "template",
+    "bdo",
+    "bdi",
+]
+ATTRS = [
+    ' href="javascript:alert(1)"',
+    ' href="file:///etc/passwd"',
+    ' href="https://x.example/"',
+    ' href="/rel"',
+    ' src="data:image/png;base64,AA"',
+    ' dir="rtl"',
+    ' dir="ltr"',
+    ' lang="ar"',
+    " hidden",
+    ' style="display:none"',
+    ' alt="[@click=app.quit]"',
+    "",
+]
 
 
 @st.composite
@@ -143,8 +189,23 @@ def html_soup(draw: st.DrawFn) -> str:
         elif kind == 1:
             parts.append(f"</{tag}>")
         elif kind == 2:
-            parts.append(draw(st.sampled_from(["&amp;", "&#27;", "&#x9b;", "&#0;", "&lt;b&gt;",
-                                               "&nbsp;", "&#xD800;", "&unknown;", "&#1114112;"])))
+            parts.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            "&amp;",
+                            "&#27;",
+                            "&#x9b;",
+                            "&#0;",
+                            "&lt;b&gt;",
+                            "&nbsp;",
+                            "&#xD800;",
+                            "&unknown;",
+                            "&#1114112;",
+                        ]
+                    )
+                )
+            )
         else:
             parts.append(draw(nasty_text))
     return "".join(parts)
@@ -160,7 +221,9 @@ def document_strings(document: Document) -> list[str]:
 
 @FAST
 @given(st.one_of(html_soup(), nasty_text), st.sampled_from(list(Direction)))
-def test_html_to_document_never_raises_and_emits_only_safe_text(html: str, direction: Direction) -> None:
+def test_html_to_document_never_raises_and_emits_only_safe_text(
+    html: str, direction: Direction
+) -> None:
     document = html_to_document(html, base_url="https://site.example/a/", direction=direction)
     for text in document_strings(document):
         assert not unsafe(text), (unsafe(text), text)
@@ -176,10 +239,26 @@ def test_html_to_document_never_raises_and_emits_only_safe_text(html: str, direc
 
 def article(title: str, html: str, direction: Direction) -> Article:
     return Article(
-        id=1, feed_id=1, feed_title="feed", feed_url="https://site.example/feed", guid="g",
-        link="https://site.example/a/1", title=title, author="", published=NOW, updated=None,
-        summary=html, content="", full_text=None, full_text_error=None, language=None,
-        direction=direction, categories=(), section="s", read=False, starred=False,
+        id=1,
+        feed_id=1,
+        feed_title="feed",
+        feed_url="https://site.example/feed",
+        guid="g",
+        link="https://site.example/a/1",
+        title=title,
+        author="",
+        published=NOW,
+        updated=None,
+        summary=html,
+        content="",
+        full_text=None,
+        full_text_error=None,
+        language=None,
+        direction=direction,
+        categories=(),
+        section="s",
+        read=False,
+        starred=False,
         first_seen=NOW,
     )
 

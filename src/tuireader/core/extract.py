@@ -155,7 +155,7 @@ def needs_full_text(*, summary: str, content: str, mode: FullText) -> bool:
         return True
     if mode is FullText.NEVER:
         return False
-    content_blocks = _item_blocks(content)
+    content_blocks = _item_blocks(_tail(content))
     if content_blocks:
         return _looks_truncated(content_blocks)
     summary_blocks = _item_blocks(summary)
@@ -284,6 +284,18 @@ def _to_html_vocabulary(root: etree._Element) -> None:
             element.tag = "tr"
         elif tag == "cell":
             element.tag = "th" if element.get("role") == "head" else "td"
+
+
+_TAIL = 1000
+
+
+def _tail(html: str) -> str:
+    """The end of a long body, from a tag start: enough to see how the item ends, without
+    converting whole articles on every refresh."""
+    if len(html) <= _TAIL:
+        return html
+    start = html.find("<", len(html) - _TAIL)
+    return html[start:] if start != -1 else html[-_TAIL:]
 
 
 def _item_blocks(html: str) -> list[Block]:

@@ -19,6 +19,7 @@ from tuireader.core.models import (
     FetchRequest,
     FetchResult,
     FullText,
+    ParsedEntry,
 )
 from tuireader.core.store import Store
 from tuireader.core.urls import is_feed_url
@@ -97,6 +98,6 @@ async def fetch_full_texts(
     return results
 
 
-def wants_full_text(article: Article, mode: FullText) -> bool:
-    """Whether a newly stored article should have its page fetched during a refresh."""
-    return needs_full_text(summary=article.summary, content=article.content, mode=mode)
+def wants_full_text(item: Article | ParsedEntry, mode: FullText) -> bool:
+    """Whether a new article (or feed item) should have its page fetched during a refresh."""
+    return needs_full_text(summary=item.summary, content=item.content, mode=mode)

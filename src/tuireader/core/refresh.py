@@ -29,6 +29,7 @@ class FeedReport:
     error: str | None = None
     warning: str | None = None
     new_ids: tuple[int, ...] = ()
+    full_text_ids: tuple[int, ...] = ()  # new articles whose page should be fetched
 
     @property
     def failed(self) -> bool:
@@ -128,23 +129,17 @@ async def _refresh_feeds(
             report.feeds.append(outcome)
             if on_progress is not None:
                 on_progress(len(report.feeds), len(feeds), outcome)
-        wanted = await asyncio.to_thread(_wanting_full_text, store, feeds, report)
+        wanted = await asyncio.to_thread(_wanting_full_text, store, report)
         if wanted:
             results = await fetch_full_texts(fetcher, store, wanted)
             report.full_texts = sum(r.document is not None for r in results)
     return report
 
 
-def _wanting_full_text(store: Store, feeds: list[Feed], report: RefreshReport) -> list[Article]:
-    """New articles whose feed settings say their page should be fetched."""
-    modes = {feed.id: feed.full_text for feed in feeds}
-    wanted = []
-    for feed_report in report.feeds:
-        for article_id in feed_report.new_ids:
-            article = store.article(article_id)
-            if article is not None and wants_full_text(article, modes[feed_report.feed_id]):
-                wanted.append(article)
-    return wanted
+def _wanting_full_text(store: Store, report: RefreshReport) -> list[Article]:
+    """The new articles whose page should be fetched."""
+    ids = [article_id for feed in report.feeds for article_id in feed.full_text_ids]
+    return [article for article in map(store.article, ids) if article is not None]
 
 
 def _apply(store: Store, feed: Feed, result: FetchResult, interval: timedelta) -> FeedReport:
@@ -172,6 +167,12 @@ def _apply(store: Store, feed: Feed, result: FetchResult, interval: timedelta) -
             )
             return replace(report, outcome="parse_error", error=str(exc))
         stored: StoreResult = store.store_feed(feed, parsed, now=now)
+        # Decided from the parsed entries: reading every new article back would cost more.
+        wanted = tuple(
+            article_id
+            for article_id, position in zip(stored.new_ids, stored.new_positions, strict=True)
+            if wants_full_text(parsed.entries[position], feed.full_text)
+        )
         store.record_fetch(
             feed.id,
             status=result.status,
@@ -189,6 +190,7 @@ def _apply(store: Store, feed: Feed, result: FetchResult, interval: timedelta) -
             updated=stored.updated,
             warning=parsed.warning,
             new_ids=stored.new_ids,
+            full_text_ids=wanted,
         )
     gone = result.outcome is FetchOutcome.GONE
     failed = result.outcome is not FetchOutcome.NOT_MODIFIED

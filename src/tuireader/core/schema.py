@@ -58,8 +58,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX articles_unread ON articles (published DESC, id DESC) WHERE read = 0;
     CREATE INDEX articles_starred ON articles (published DESC, id DESC) WHERE starred = 1;
     -- Columns hold normalized, stemmed index terms separated by spaces (core.searchtext).
+    -- tokenchars: terms such as 1.8 and 55,000 are one term, as core.terms makes them.
     CREATE VIRTUAL TABLE search USING fts5 (
-        title, body, tokenize = 'unicode61 remove_diacritics 0'
+        title, body, tokenize = "unicode61 remove_diacritics 0 tokenchars '.,'"
     );
     CREATE TRIGGER articles_delete_search AFTER DELETE ON articles BEGIN
         DELETE FROM search WHERE rowid = old.id;
@@ -88,6 +89,10 @@ def migrate(db: sqlite3.Connection) -> None:
         )
     for number in range(version, SCHEMA_VERSION):
         db.execute("BEGIN IMMEDIATE")
+        # Another process may have migrated while we waited for the write lock.
+        if db.execute("PRAGMA user_version").fetchone()[0] > number:
+            db.execute("COMMIT")
+            continue
         try:
             for statement in _statements(MIGRATIONS[number]):
                 db.execute(statement)

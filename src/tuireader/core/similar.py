@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from tuireader.core.models import ArticleRow
 from tuireader.core.related import RelatedDoc, rank_related, strongest_terms
 from tuireader.core.searchtext import html_text
-from tuireader.core.store import Store
+from tuireader.core.sections import section_key
+from tuireader.core.store import ArticleQuery, Store
 from tuireader.core.terms import fts_any_query
 
 CANDIDATES = 200
+FILL_TO = 5  # the sidebar shows at least this many entries when the section has them
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,7 @@ def related_articles(
         id=article.id,
         title=article.title,
         text=html_text(article.content or article.summary),
-        section=article.section,
+        section=section_key(article.section),
         categories=article.categories,
         published=article.published,
         source=article.feed_title,
@@ -67,7 +69,7 @@ def related_articles(
     match = fts_any_query(strongest_terms(target, df, n_docs))
     if match is None:
         return []
-    ids = [i for i in store.search_ids(match, limit=CANDIDATES + 1) if i != article_id]
+    ids = [i for i in store.candidate_ids(match, limit=CANDIDATES + 1) if i != article_id]
     rows = {row.id: row for row in store.rows_by_id(ids)}
     stored = store.index_terms_of(ids)
     candidates = [
@@ -75,7 +77,7 @@ def related_articles(
             id=row.id,
             title=row.title,
             text="",
-            section=row.section,
+            section=section_key(row.section),  # so that اقتصاد and الاقتصاد are one section
             categories=row.categories,
             published=row.published,
             source=row.feed_title,
@@ -86,7 +88,7 @@ def related_articles(
         if row.id in stored
     ]
     ranked = rank_related(target, candidates, limit=limit, df=df, n_docs=n_docs)
-    return [
+    entries = [
         RelatedEntry(
             row=rows[result.id],
             score=result.score,
@@ -96,3 +98,21 @@ def related_articles(
         for result in ranked
         if result.id in rows
     ]
+    return entries + _more_from_section(store, article_id, article.section, entries, limit)
+
+
+def _more_from_section(
+    store: Store, article_id: int, section: str, entries: list[RelatedEntry], limit: int
+) -> list[RelatedEntry]:
+    """When few articles share the story's words, the newest of the same section fill the
+    sidebar, after the related ones ("you may also like")."""
+    wanted = min(limit, FILL_TO) - len(entries)
+    if wanted <= 0:
+        return []
+    shown = {article_id} | {e.row.id for e in entries} | {r.id for e in entries for r in e.also}
+    fill: list[RelatedEntry] = []
+    query = ArticleQuery(section_key=section_key(section))
+    for row in store.articles(query, limit=wanted + len(shown)):
+        if row.id not in shown and len(fill) < wanted:
+            fill.append(RelatedEntry(row=row, score=0.0, same_story=False))
+    return fill

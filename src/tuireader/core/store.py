@@ -69,6 +69,7 @@ class StoreResult:
     new: int
     updated: int
     new_ids: tuple[int, ...] = ()
+    new_positions: tuple[int, ...] = ()  # where the new ones are in the parsed entries
 
 
 def utcnow() -> datetime:
@@ -148,15 +149,23 @@ class Store:
                 raise StoreError(f"the database {self.path} is busy or read-only: {exc}") from exc
             try:
                 yield self._db
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise StoreError(f"cannot write to {self.path}: {exc}") from exc
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
             else:
                 try:
                     self._db.execute("COMMIT")
                 except sqlite3.Error as exc:
-                    self._db.execute("ROLLBACK")
+                    self._rollback()
                     raise StoreError(f"cannot write to {self.path}: {exc}") from exc
+
+    def _rollback(self) -> None:
+        # After some errors (a full disk, I/O) SQLite has already rolled back by itself.
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
 
     # --- feeds ---------------------------------------------------------------------------------
 
@@ -268,20 +277,24 @@ class Store:
         """Insert new entries and update changed ones; read and starred state is kept."""
         updated = 0
         new_ids: list[int] = []
+        new_positions: list[int] = []
         with self.transaction() as db:
+            known = {
+                key: (article_id, digest)
+                for key, article_id, digest in db.execute(
+                    "SELECT key, id, content_hash FROM articles WHERE feed_id = ?", (feed.id,)
+                )
+            }
             if parsed.title:
                 db.execute(
                     "UPDATE feeds SET title = ?, language = ? WHERE id = ?",
                     (parsed.title, parsed.language, feed.id),
                 )
             feed_title = feed.title if feed.title != feed.url else parsed.title or feed.url
-            for entry in parsed.entries:
+            for position, entry in enumerate(parsed.entries):
                 key = entry_key(entry)
                 digest = _content_hash(entry)
-                row = db.execute(
-                    "SELECT id, content_hash FROM articles WHERE feed_id = ? AND key = ?",
-                    (feed.id, key),
-                ).fetchone()
+                row = known.get(key)
                 if row is not None and row[1] == digest:
                     continue
                 section, section_key = primary_section(feed.section, entry.categories, feed_title)
@@ -315,8 +328,9 @@ class Store:
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (*values, feed.id, key, _iso(now)),
                     )
-                    article_id = cursor.lastrowid
-                    new_ids.append(int(str(article_id)))
+                    article_id = int(str(cursor.lastrowid))
+                    new_ids.append(article_id)
+                    new_positions.append(position)
                 else:
                     article_id = row[0]
                     # An edit keeps the original publication slot when the feed drops the date.
@@ -328,13 +342,23 @@ class Store:
                         (*values[:4], _iso(entry.published), *values[5:], article_id),
                     )
                     updated += 1
-                self._index(db, int(str(article_id)), entry.title, entry.content or entry.summary)
-        return StoreResult(new=len(new_ids), updated=updated, new_ids=tuple(new_ids))
+                known[key] = (article_id, digest)  # a feed may repeat an entry in one document
+                body = entry.content or entry.summary
+                self._index(db, article_id, entry.title, body, replace=row is not None)
+        return StoreResult(
+            new=len(new_ids),
+            updated=updated,
+            new_ids=tuple(new_ids),
+            new_positions=tuple(new_positions),
+        )
 
     @staticmethod
-    def _index(db: sqlite3.Connection, article_id: int, title: str, html: str) -> None:
+    def _index(
+        db: sqlite3.Connection, article_id: int, title: str, html: str, *, replace: bool = True
+    ) -> None:
         title_terms, body_terms = index_fields(title, html)
-        db.execute("DELETE FROM search WHERE rowid = ?", (article_id,))
+        if replace:
+            db.execute("DELETE FROM search WHERE rowid = ?", (article_id,))
         db.execute(
             "INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
             (article_id, title_terms, body_terms),
@@ -513,6 +537,19 @@ class Store:
         params: list[object] = [match, *([section_key] if section_key else []), limit]
         try:
             return [row[0] for row in self._db.execute(sql, params)]
+        except sqlite3.OperationalError:
+            return []
+
+    def candidate_ids(self, match: str, *, limit: int) -> list[int]:
+        """Ids matching an FTS5 expression by bm25 alone (title weighted): ranked inside the
+        index, without joining the articles, which is what related articles need fast."""
+        try:
+            rows = self._db.execute(
+                "SELECT rowid FROM search WHERE search MATCH ? ORDER BY bm25(search, 4.0, 1.0)"
+                " LIMIT ?",
+                (match, limit),
+            )
+            return [row[0] for row in rows]
         except sqlite3.OperationalError:
             return []
 

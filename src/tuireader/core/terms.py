@@ -185,9 +185,14 @@ def _quote(term: str) -> str:
 
 def _prefix_alternatives(token: str) -> list[str]:
     """Prefixes that find the words starting with ``token`` in an index of stems."""
-    candidates = [token, _DEFINITE_PARTIAL.sub("", token, count=1)]
+    forms = [token, _DEFINITE_PARTIAL.sub("", token, count=1)]
+    candidates = list(forms)
     if not is_stopword(token):
         candidates.append(stem(token))
+    # A word typed halfway can be longer than the stem of the whole word: "حسابا" is on its
+    # way to "حسابات" (stem حساب), "governme" to "government" (stem govern).
+    for form in forms:
+        candidates += [form[:-cut] for cut in (1, 2) if len(form) - cut >= 4]
     unique = sorted({c for c in candidates if len(c) >= 2})
     # "abc"* already matches whatever "abcd"* would.
     return [c for c in unique if not any(c != o and c.startswith(o) for o in unique)]

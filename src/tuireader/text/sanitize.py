@@ -14,6 +14,13 @@ _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
 _PRESENTATION_FORMS = re.compile("[\ufb00-\ufdff\ufe70-\ufefe]+")
 
 
+# Anything the steps below would change; most strings from feeds have none of it.
+_NEEDS_WORK = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u200b\ufeff\U000e0000-\U000e007f\ud800-\udfff"
+    "\u2028\u2029\u202d\u202e\ufb00-\ufdff\ufe70-\ufefe]"
+)
+
+
 def _fold(match: re.Match[str]) -> str:
     return unicodedata.normalize("NFKC", match.group())
 
@@ -27,6 +34,10 @@ def sanitize_text(text: str) -> str:
     back to letters (NFKC on those characters only), then the whole text is put in NFC.
     Idempotent.
     """
+    if _NEEDS_WORK.search(text) is None:  # the common case: only normalization to do
+        return (
+            text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+        )
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
     text = _JUNK.sub("", _CONTROLS.sub("", text))
     # LRO and RLO would show characters in another order than the logical one (Trojan
