@@ -88,9 +88,9 @@ def test_related_puts_the_same_story_first(demo: tuple[Store, dict[int, Any]]) -
         story = label["story"]
         siblings = [
             other
-            for other, l in labels.items()
+            for other, other_label in labels.items()
             if other != article_id
-            and l["story"] == story
+            and other_label["story"] == story
             and (other in english) == (article_id in english)
         ]
         # Word overlap cannot link an English report to Arabic coverage of the same story.
