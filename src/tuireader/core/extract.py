@@ -12,6 +12,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from html import unescape
 from typing import Final
 
 import lxml.html
@@ -155,6 +156,8 @@ def needs_full_text(*, summary: str, content: str, mode: FullText) -> bool:
         return True
     if mode is FullText.NEVER:
         return False
+    if _plainly_complete(content):
+        return False
     content_blocks = _item_blocks(_tail(content))
     if content_blocks:
         return _looks_truncated(content_blocks)
@@ -287,6 +290,21 @@ def _to_html_vocabulary(root: etree._Element) -> None:
 
 
 _TAIL = 1000
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plainly_complete(html: str) -> bool:
+    """A cheap look at how a body ends, enough for most items: some text, no link near the
+    end (it could be "read more"), no ellipsis, no "read more" words. Anything else gets the
+    careful look."""
+    tail = html[-400:]
+    if "<a" in tail.lower():
+        return False
+    text = unescape(_TAG.sub(" ", tail)).strip()
+    if len(text) < 20 or text.endswith(_ELLIPSES):
+        return False
+    ending = normalize(text[-40:])
+    return not any(marker in ending for marker in _READ_MORE)
 
 
 def _tail(html: str) -> str:
