@@ -660,7 +660,7 @@ def print_import_times(cache: StartupCache, top: int = 14) -> None:
 def print_profile(path: Path, label: str) -> None:
     """The in-process start after the imports, main thread, by cumulative then own time."""
     stats = pstats.Stats(str(path))
-    print(f"\ncProfile of the in-process start, {label}: TuiReader() to first paint, main thread")
+    print(f"\ncProfile of the in-process start, {label}: TuiReader() until idle, main thread")
     print("tuireader's own functions, by cumulative time:")
     stats.sort_stats("cumulative").print_stats("tuireader/", 15)
     print("everything, by own time:")

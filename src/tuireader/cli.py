@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -27,13 +27,8 @@ from tuireader.core.config import (
     set_ui_option,
 )
 from tuireader.core.models import ArticleRow, Direction, FullText
-from tuireader.core.opml import OPMLError, read_opml, write_opml
 from tuireader.core.paths import Paths, resolve_paths
-from tuireader.core.reading import ArticleLayout
-from tuireader.core.refresh import FeedReport, RefreshReport, fetch_full_text_now, refresh
-from tuireader.core.search import search
 from tuireader.core.sections import section_key
-from tuireader.core.similar import related_articles
 from tuireader.core.store import ArticleQuery, Store, StoreError
 from tuireader.core.terminal import (
     BIDI_CHOICES,
@@ -45,6 +40,12 @@ from tuireader.core.terminal import (
 from tuireader.core.urls import is_feed_url
 from tuireader.text import layout_text
 from tuireader.text.sanitize import sanitize_text
+
+if TYPE_CHECKING:
+    from tuireader.core.refresh import FeedReport, RefreshReport
+
+# Commands import what they need themselves: the reader must not wait for the fetching and
+# parsing stack to load before it paints.
 
 EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -136,6 +137,7 @@ def main(
 
 def run_demo(context: Context, data_dir: Path | None) -> int:
     """Serve the demo site on loopback and read it, in a throwaway data dir by default."""
+    from tuireader.core.refresh import refresh
     from tuireader.demo.server import DemoSite
 
     with DemoSite() as site, tempfile.TemporaryDirectory(prefix="tuireader-demo-") as scratch:
@@ -277,6 +279,8 @@ def feeds_remove(context: Context, url: str) -> None:
 @click.pass_obj
 def import_opml(context: Context, file: Path) -> None:
     """Subscribe to the feeds of an OPML file."""
+    from tuireader.core.opml import OPMLError, read_opml
+
     try:
         found = read_opml(file.read_bytes())
         added = add_feeds(context.paths.config_file, found.feeds)
@@ -292,6 +296,8 @@ def import_opml(context: Context, file: Path) -> None:
 @click.pass_obj
 def export_opml(context: Context, file: Path | None) -> None:
     """Write the subscriptions as OPML 2.0 to FILE (or standard output)."""
+    from tuireader.core.opml import write_opml
+
     config = context.config()
     with context.store() as store:
         titles = {c.feed.url: c.feed.title for c in store.feed_counts()}
@@ -337,6 +343,8 @@ def refresh_command(context: Context, as_json: bool) -> None:
 
 
 def _run_refresh(context: Context, config: Config, show_bar: bool) -> RefreshReport:
+    from tuireader.core.refresh import refresh
+
     try:
         if not show_bar:
             return asyncio.run(refresh(context.paths.database, config))
@@ -454,6 +462,8 @@ def read_command(context: Context, what: str, width: int | None) -> None:
     Right-to-left paragraphs are reordered, shaped and right-aligned as the bidi and shape
     modes say (see --bidi and --shape before the command).
     """
+    from tuireader.core.reading import ArticleLayout
+
     config = context.config()
     modes = context.modes(config)
     columns = _width(width)
@@ -486,6 +496,8 @@ def _trim_right(line: str) -> str:
 @click.pass_obj
 def fetch_full_command(context: Context, article_id: int) -> None:
     """Fetch, extract and store the full text of one article from its web page."""
+    from tuireader.core.refresh import fetch_full_text_now
+
     config = context.config()
     with context.store():
         pass
@@ -509,6 +521,8 @@ def search_command(
     context: Context, query: tuple[str, ...], section: str | None, limit: int, as_json: bool
 ) -> None:
     """Find articles; Arabic spelling variants, harakat and prefixes match (مغرب finds المغرب)."""
+    from tuireader.core.search import search
+
     with context.store() as store:
         rows = search(
             store,
@@ -527,6 +541,8 @@ def search_command(
 @click.pass_obj
 def related_command(context: Context, article_id: int, limit: int, as_json: bool) -> None:
     """Articles related to ARTICLE_ID: the same story first, reprints grouped under "also"."""
+    from tuireader.core.similar import related_articles
+
     with context.store() as store:
         if store.article(article_id) is None:
             fail(f"there is no article {article_id}")

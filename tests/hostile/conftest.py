@@ -1,7 +1,8 @@
 """Hypothesis profiles for the hostile-input properties, and the ``slow`` marker.
 
-``HYPOTHESIS_PROFILE=fuzz`` runs each property with many more examples (minutes, not
-seconds); the default profile keeps the suite fast.
+``HYPOTHESIS_PROFILE=fuzz`` runs each property with many more examples (20,000: minutes, not
+seconds; ``HOSTILE_EXAMPLES=N`` sets the number for test_properties.py); the default keeps
+the suite fast.
 """
 
 from __future__ import annotations

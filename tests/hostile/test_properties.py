@@ -1,14 +1,16 @@
 """Property tests over hostile input (hypothesis): the parser on arbitrary and mutated feeds,
 HTML to document on arbitrary markup, and the article layout on arbitrary articles. Existing
 properties of the sanitizer and the layout engine are in tests/unit; these add what lies
-around them. ``HYPOTHESIS_PROFILE=fuzz`` runs many more examples (see conftest.py)."""
+around them. ``HYPOTHESIS_PROFILE=fuzz`` (or ``HOSTILE_EXAMPLES=N``) runs many more examples."""
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -24,7 +26,15 @@ from tuireader.text.clusters import CLUSTER
 FEEDS = Path(__file__).parent.parent / "data" / "feeds"
 SEEDS = sorted(p for p in FEEDS.iterdir() if p.suffix in (".xml", ".json"))
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 150 examples per property in the normal run; HYPOTHESIS_PROFILE=fuzz gives 20,000, and
+# HOSTILE_EXAMPLES=N any number.
+FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "20000" if FUZZ else "150"))
+FAST = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 # Characters that break things: controls, escapes, bidi controls, markup, entities, Arabic.
 NASTY = (
@@ -32,7 +42,11 @@ NASTY = (
     "\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u2028\u2029"
     "[]/@=&;#<>\"' \\ابةى\u064b\u0640\ufefb\u05d0 x1"
 )
-nasty_text = st.text(alphabet=st.one_of(st.sampled_from(NASTY), st.characters()), max_size=60)
+# Lone surrogates are left out: html_to_document raises on them (see the xfail test below).
+nasty_text = st.text(
+    alphabet=st.one_of(st.sampled_from(NASTY), st.characters(exclude_categories=["Cs"])),
+    max_size=60,
+)
 
 
 def unsafe(text: str) -> list[str]:
@@ -209,6 +223,17 @@ def html_soup(draw: st.DrawFn) -> str:
         else:
             parts.append(draw(nasty_text))
     return "".join(parts)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=UnicodeEncodeError,
+    reason="bug: html_to_document raises on a lone surrogate although it promises never to "
+    "raise (htmlblocks.parse_html_blocks feeds it to lxml as is); feed text is safe, as the "
+    "parser's sanitizing removes surrogates first",
+)
+def test_html_to_document_on_a_lone_surrogate() -> None:
+    assert html_to_document("<p>a\ud800b</p>").blocks[0].text == "ab"
 
 
 def document_strings(document: Document) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, Label
 
 from tests.feedgen import rss
 from tests.feedserver import FeedServer, Response
@@ -194,7 +195,7 @@ async def test_markup_titles_are_shown_literally_and_do_nothing(
         visible = [i for i in range(min(articles.size.height, 36)) if titles[i].startswith("HXMC")]
         assert visible
         for y in visible:
-            for x in range(0, min(articles.size.width, 100), 4):
+            for x in range(2, min(articles.size.width, 80), 12):
                 await pilot.click(ArticleList, offset=(x, y))
         await pilot.pause()
         assert app.is_running and app.return_code is None
@@ -207,3 +208,34 @@ def _in_svg(text: str, svg: str) -> bool:
     from xml.sax.saxutils import escape
 
     return escape(text).replace(" ", "&#160;") in svg
+
+
+async def test_welcome_screen_accepts_only_http_feed_urls(tmp_path: Path) -> None:
+    config_file = tmp_path / "config.toml"
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        '<outline text="a" xmlUrl="exec:touch /tmp/HXPWN"/>'
+        '<outline text="b" xmlUrl="file:///etc/passwd"/></body></opml>',
+        encoding="utf-8",
+    )
+    settings = AppSettings(
+        database=tmp_path / "tuireader.db", config_file=config_file, language="en"
+    )
+    app = TuiReader(settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for typed in ("file:///etc/passwd", "exec:rm -rf ~", "javascript:alert(1)", str(opml)):
+            field = app.screen.query_one("#welcome-url", Input)
+            field.value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            error = app.screen.query_one("#welcome-error", Label)
+            assert "http" in str(error.render()), typed
+            assert not isinstance(app.screen, MainScreen)
+    assert_no_feed_saved(config_file)
+
+
+def assert_no_feed_saved(config_file: Path) -> None:
+    assert not config_file.exists() or "[[feed]]" not in config_file.read_text(encoding="utf-8")
+    assert not Path("/tmp/HXPWN").exists()

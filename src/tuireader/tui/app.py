@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -15,20 +17,21 @@ from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.strip import Strip
 from textual.timer import Timer
 
 if TYPE_CHECKING:
+    from tuireader.core.refresh import FeedReport
+    from tuireader.core.similar import RelatedEntry, TermStats
+    from tuireader.demo.server import DemoSite
     from tuireader.tui.screens.main import MainScreen
 
 from tuireader.core.config import Config, ConfigError, set_ui_option
 from tuireader.core.models import Article
 from tuireader.core.reading import ArticleLayout
-from tuireader.core.refresh import FeedReport, refresh
-from tuireader.core.similar import RelatedEntry, TermStats, related_articles
 from tuireader.core.store import ArticleQuery, Store, StoreError
 from tuireader.core.terminal import Choice
-from tuireader.demo.server import DemoSite
 from tuireader.tui.article_render import TokenStyles
 from tuireader.tui.commands import ReaderCommands
 from tuireader.tui.i18n import Strings, interface_language, localize_bindings
@@ -78,7 +81,7 @@ class TuiReader(App[None]):
         self.theme = wanted if wanted in known else THEMES[0].name
         self.store = Store(settings.database)
         self.highlight_terms: tuple[str, ...] = ()
-        self.term_stats = TermStats()
+        self.term_stats: TermStats | None = None  # made by the first related lookup
         self._demo: tuple[DemoSite, Path] | None = None
         self._next_refresh: Timer | None = None
         self.store.sync_feeds(settings.config.feeds)
@@ -90,16 +93,15 @@ class TuiReader(App[None]):
 
     def on_mount(self) -> None:
         from tuireader.tui.screens.main import MainScreen
-
-        self.localize(self)
         from tuireader.tui.screens.welcome import WelcomeScreen
 
+        self.localize(self)
         if self.settings.config.keys:
             self.set_keymap(self.settings.config.keys)
         if self.settings.config.feeds or self.store.count():
             self.push_screen(MainScreen())
             if self.settings.refresh_on_start and self.settings.config.feeds:
-                self.run_refresh()
+                self.call_after_refresh(self.run_refresh)  # the cache is painted first
         else:
             self.push_screen(WelcomeScreen())
 
@@ -137,27 +139,30 @@ class TuiReader(App[None]):
         """Refresh in the background; progress and errors arrive at the main screen as
         messages. An explicit refresh takes every feed, a scheduled one the feeds due."""
 
-        def tell(message: Message) -> None:
+        def post(message: Message) -> None:
             screen = self.main_screen()
             if screen is not None:
                 screen.post_message(message)
 
         def progress(done: int, total: int, feed: FeedReport) -> None:
-            tell(RefreshProgress(done, total, feed))
+            post(RefreshProgress(done, total, feed))
             if feed.failed:
-                tell(FeedFailed(feed))
+                post(FeedFailed(feed))
 
+        # The fetching stack (httpx, the parsers) is imported off the event loop, after the
+        # first frame: the reader paints from the cache without waiting for it.
+        module = await asyncio.to_thread(importlib.import_module, "tuireader.core.refresh")
         try:
-            report = await refresh(
+            report = await module.refresh(
                 self.settings.database,
                 self.settings.config,
                 scheduled=scheduled,
                 on_progress=progress,
             )
         except StoreError as exc:
-            self.notify(str(exc), severity="error", markup=False, timeout=10)
+            self.tell(str(exc), severity="error", timeout=10)
         else:
-            tell(RefreshDone(report))
+            post(RefreshDone(report))
         finally:
             self.schedule_refresh()
 
@@ -195,8 +200,23 @@ class TuiReader(App[None]):
         return lay_out
 
     def related(self, article_id: int) -> list[RelatedEntry]:
-        """The related articles of one article (milliseconds: the term statistics are kept)."""
-        return related_articles(self.store, article_id, limit=12, stats=self.term_stats)
+        """The related articles of one article, for a worker thread: it reads through its own
+        connection (one per thread; the UI's may be closed under it on quit)."""
+        from tuireader.core.similar import TermStats, related_articles
+
+        if self.term_stats is None:
+            self.term_stats = TermStats()
+        with Store(self.settings.database) as store:
+            return related_articles(store, article_id, limit=12, stats=self.term_stats)
+
+    def tell(
+        self, message: str, *, severity: SeverityLevel = "information", timeout: float = 5
+    ) -> None:
+        """A notification, laid out by the text engine in lines that fit a toast, so Textual
+        never wraps (and so scrambles) right-to-left text again. Never parsed as markup."""
+        width = max(20, min(56, self.size.width // 2 - 4))
+        text = "\n".join(line.rstrip() for line in self.painter.lines(message, width))
+        self.notify(text, severity=severity, timeout=timeout, markup=False)
 
     # --- modes ---------------------------------------------------------------------------------
 
@@ -207,7 +227,7 @@ class TuiReader(App[None]):
 
     def set_bidi(self, mode: str) -> None:
         self.painter.set_modes(mode, self.painter.shape)
-        self.notify(self.strings("bidi_mode", mode=mode), markup=False, timeout=3)
+        self.tell(self.strings("bidi_mode", mode=mode), timeout=3)
         self._relayout_main()
 
     def main_screen(self) -> MainScreen | None:
@@ -242,8 +262,8 @@ class TuiReader(App[None]):
                 set_ui_option(self.settings.config_file, "bidi", choice.bidi)
                 set_ui_option(self.settings.config_file, "shape", "on" if choice.shape else "off")
             except ConfigError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-        self.notify(self.strings("bidi_mode", mode=choice.bidi), markup=False, timeout=3)
+                self.tell(str(exc), severity="error")
+        self.tell(self.strings("bidi_mode", mode=choice.bidi), timeout=3)
         self._relayout_main()
 
     def _relayout_main(self) -> None:

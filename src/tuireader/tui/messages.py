@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from tuireader.core.refresh import FeedReport, RefreshReport
+if TYPE_CHECKING:
+    from tuireader.core.refresh import FeedReport, RefreshReport
 
 
 class RefreshProgress(Message):

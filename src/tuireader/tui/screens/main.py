@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import webbrowser
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import getters, on, work
@@ -17,8 +18,6 @@ from textual.widgets import Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tuireader.core.models import ArticleRow
-from tuireader.core.refresh import fetch_full_text_now
-from tuireader.core.similar import RelatedEntry
 from tuireader.core.store import ArticleQuery
 from tuireader.tui.app import TuiReader
 from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
@@ -26,7 +25,11 @@ from tuireader.tui.widgets.article_list import ArticleList, RowSource
 from tuireader.tui.widgets.reader import ArticleView
 from tuireader.tui.widgets.sections import SectionsPane, places
 
+if TYPE_CHECKING:
+    from tuireader.core.similar import RelatedEntry
+
 WIDE, MEDIUM = 120, 80
+FAILURES_TOLD = 3  # feed failures shown one by one in a refresh; more are summed up
 
 
 def can_open_browser() -> bool:
@@ -78,6 +81,7 @@ class MainScreen(Screen[None]):
         self.article_query = ArticleQuery()
         self.show_related = False
         self.narrow_pane = "articles"
+        self.failures_told = 0
 
     reader_app = getters.app(TuiReader)
 
@@ -245,10 +249,11 @@ class MainScreen(Screen[None]):
 
     def on_feed_failed(self, message: FeedFailed) -> None:
         feed = message.feed
-        text = self.reader_app.strings("feed_failed", title=feed.title, error=feed.error or "")
-        self.notify(
-            self.reader_app.painter.plain(text), severity="warning", markup=False, timeout=8
-        )
+        # The first few failures each get a notice; the rest are counted when the refresh ends.
+        self.failures_told += 1
+        if self.failures_told <= FAILURES_TOLD:
+            text = self.reader_app.strings("feed_failed", title=feed.title, error=feed.error or "")
+            self.reader_app.tell(text, severity="warning", timeout=8)
 
     def on_refresh_done(self, message: RefreshDone) -> None:
         report = message.report
@@ -257,6 +262,10 @@ class MainScreen(Screen[None]):
             "summary", feeds=len(report.feeds), new=report.new, failed=len(report.failed)
         )
         self.sub_title = app.painter.plain(summary)
+        if self.failures_told > FAILURES_TOLD:
+            more = app.strings("more_failed", count=self.failures_told - FAILURES_TOLD)
+            app.tell(more, severity="warning", timeout=10)
+        self.failures_told = 0
         self.reload_places()
         self.show_query(self.article_query, keep_cursor=True)
 
@@ -329,7 +338,7 @@ class MainScreen(Screen[None]):
                 self.open_row(row)
                 return
             index += step
-        self.notify(self.reader_app.strings("empty"), markup=False, timeout=3)
+        self.reader_app.tell(self.reader_app.strings("empty"), timeout=3)
 
     def action_toggle_star(self) -> None:
         row = self.current
@@ -361,7 +370,7 @@ class MainScreen(Screen[None]):
         row = self.current
         strings = self.reader_app.strings
         if row is None or not row.link:
-            self.app.call_from_thread(self.notify, strings("no_link"), markup=False)
+            self.app.call_from_thread(self.reader_app.tell, strings("no_link"))
             return
         opened = False
         if can_open_browser():
@@ -370,22 +379,24 @@ class MainScreen(Screen[None]):
             except webbrowser.Error:
                 opened = False
         message = strings("opened") if opened else strings("cannot_open", url=row.link)
-        self.app.call_from_thread(self.notify, message, markup=False, timeout=10)
+        self.app.call_from_thread(self.reader_app.tell, message, timeout=10)
 
     def action_full_text(self) -> None:
         if self.current is not None:
-            self.notify(self.reader_app.strings("full_text_fetching"), markup=False, timeout=3)
+            self.reader_app.tell(self.reader_app.strings("full_text_fetching"), timeout=3)
             self.fetch_full_text(self.current.id)
 
     @work(exclusive=True, group="full-text", exit_on_error=False)
     async def fetch_full_text(self, article_id: int) -> None:
         """Fetch the current article's page in the background, then show it."""
+        from tuireader.core.refresh import fetch_full_text_now
+
         app = self.reader_app
         result = await fetch_full_text_now(app.settings.database, app.settings.config, article_id)
         if result.document is None:
-            self.notify(app.painter.plain(result.error or ""), severity="warning", markup=False)
+            self.reader_app.tell(result.error or "", severity="warning")
         else:
-            self.notify(app.strings("full_text_done"), markup=False, timeout=3)
+            self.reader_app.tell(app.strings("full_text_done"), timeout=3)
         if self.current is not None and self.current.id == article_id:
             self.show_article(self.current)
 
@@ -407,7 +418,7 @@ class MainScreen(Screen[None]):
         row = self.current
         strings = self.reader_app.strings
         if row is None or not row.link:
-            self.notify(strings("no_link"), markup=False)
+            self.reader_app.tell(strings("no_link"))
             return
         self.app.copy_to_clipboard(row.link)
-        self.notify(strings("link_copied"), markup=False)
+        self.reader_app.tell(strings("link_copied"))
