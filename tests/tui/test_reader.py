@@ -190,3 +190,25 @@ async def test_the_mouse_works_too(server: FeedServer, tmp_path: Path) -> None:
         assert screen.current is not None and screen.current.id == articles.current.id  # type: ignore[union-attr]
         with Store(tmp_path / "tuireader.db") as store:
             assert store.rows_by_id([screen.current.id])[0].read
+
+
+async def test_the_related_sidebar_opens_an_article(server: FeedServer, tmp_path: Path) -> None:
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(130, 36)) as pilot:
+        screen = await refreshed(app, pilot)
+        await pilot.press("j", "enter")  # an Arabic article about Morocco, like its neighbours
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        related = screen.query_one("#related", OptionList)
+        assert related.option_count >= 3
+        first = related.get_option_at_index(0)
+        assert first.id is not None
+        opened_before = screen.current
+        related.focus()
+        related.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.current is not None and opened_before is not None
+        assert screen.current.id == int(first.id) != opened_before.id
+        assert screen.query_one(ArticleView).has_focus

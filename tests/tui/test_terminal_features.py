@@ -80,3 +80,24 @@ async def test_no_color_is_honoured(
     for colour in colours:
         r, g, b = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
         assert max(r, g, b) - min(r, g, b) <= 8, colour
+
+
+async def test_ansi_theme_uses_the_terminal_palette(server: FeedServer, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tuireader.core.config import UIConfig
+    from tuireader.tui.themes import theme_colors
+
+    app = make_app(server, tmp_path)
+    app.settings = replace(
+        app.settings, config=replace(app.settings.config, ui=UIConfig(theme="ansi-dark"))
+    )
+    app.theme = "ansi-dark"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        colours = theme_colors(app.current_theme)
+        # 16-colour terminals get their own palette's names, never a hex the terminal lacks.
+        assert all(not value.startswith("#") for value in colours.values()), colours
+        assert app.screen.query_one("#reader").text  # type: ignore[attr-defined]

@@ -39,7 +39,9 @@ def copy_database(source: Path, directory: Path) -> Path:
 
 
 async def settle(pilot: Any) -> None:
-    """Wait until workers (related articles, layout) are done and the screen is drawn."""
+    """Wait until delayed work has started (related articles wait for the cursor to rest),
+    workers are done and the screen is drawn."""
+    await pilot.pause(0.3)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

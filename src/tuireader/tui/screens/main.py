@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import webbrowser
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -14,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     from tuireader.core.similar import RelatedEntry
 
 WIDE, MEDIUM = 120, 80
+RELATED_DELAY = 0.12  # seconds the cursor must rest before related articles are ranked
+PLACES_DELAY = 0.5  # seconds after a change before the sections' counts are redone
 FAILURES_TOLD = 3  # feed failures shown one by one in a refresh; more are summed up
 
 
@@ -82,6 +86,8 @@ class MainScreen(Screen[None]):
         self.show_related = False
         self.narrow_pane = "articles"
         self.failures_told = 0
+        self._related_timer: Timer | None = None
+        self._places_timer: Timer | None = None
 
     reader_app = getters.app(TuiReader)
 
@@ -126,6 +132,12 @@ class MainScreen(Screen[None]):
 
     # --- data ----------------------------------------------------------------------------------
 
+    def reload_places_soon(self) -> None:
+        """Recount unread articles once the reader pauses (counting is a pass over the table)."""
+        if self._places_timer is not None:
+            self._places_timer.stop()
+        self._places_timer = self.set_timer(PLACES_DELAY, self.reload_places, name="places")
+
     def reload_places(self) -> None:
         store = self.reader_app.store
         strings = self.reader_app.strings
@@ -164,8 +176,14 @@ class MainScreen(Screen[None]):
     def fill_related(self, row: ArticleRow | None) -> None:
         related = self.query_one("#related", OptionList)
         related.clear_options()
+        if self._related_timer is not None:
+            self._related_timer.stop()
         if row is not None:
-            self.load_related(row.id)
+            # Ranking takes tens of milliseconds: wait until the cursor rests (a held j
+            # must only move the cursor), then rank in a thread.
+            self._related_timer = self.set_timer(
+                RELATED_DELAY, partial(self.load_related, row.id), name="related"
+            )
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)
     def load_related(self, article_id: int) -> None:
@@ -201,7 +219,7 @@ class MainScreen(Screen[None]):
             self.reader_app.store.set_read([row.id])
             row = self.reader_app.store.rows_by_id([row.id])[0]
             self.query_one(ArticleList).update_row(row)
-            self.reload_places()
+            self.reload_places_soon()
         self.show_article(row)
 
     # --- events --------------------------------------------------------------------------------
