@@ -243,10 +243,6 @@ def test_broken_document(
         assert feed.last_error == report["error"]  # kept for `feeds list` and the sections pane
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: UTF-8 cut inside a character is taken for binary data (parsing/encoding.py)",
-)
 def test_truncated_inside_a_character_recovers_the_entries(library: Library) -> None:
     url = library.add("/cut", Response(body=hostile.truncated_inside_character()))
     check_run(library, library.refresh(), url, outcome="ok", words=("broken",))
@@ -344,11 +340,6 @@ def page_with_escape_after_pruned_icon() -> bytes:
     return page.replace(icon, icon + "&#x1b;]0;HXTI&#7;", 1).encode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: extract_article lets lxml keep controls in the page, and the profile pruning "
-    "then raises ValueError, which escapes the refresh as a traceback (extract.py, fulltext.py)",
-)
 def test_page_with_controls_does_not_crash_the_full_text_refresh(library: Library) -> None:
     library.server.routes["/article.html"] = Response(
         body=page_with_escape_after_pruned_icon(),

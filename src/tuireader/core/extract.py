@@ -180,10 +180,21 @@ def _looks_like_html(html: str) -> bool:
     return "<html" in head or "<!doctype html" in head or "<body" in head or "<head" in head
 
 
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def _keep_printable_reference(match: re.Match[str]) -> str:
+    """A numeric reference, unless it names a control character (which lxml would turn back
+    into one: "&#x1b;" is an ESC all the same)."""
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    control = (code < 0x20 and code not in (0x9, 0xA, 0xD)) or 0x7F <= code <= 0x9F
+    return "" if control or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else match.group()
+
+
 def _parse_page(html: str) -> lxml.html.HtmlElement:
     # Control characters are never article text, and lxml refuses them in the XML tree
     # trafilatura builds (it then silently discards the whole page).
-    html = _CONTROLS.sub("", html)
+    html = _NUMERIC_REFERENCE.sub(_keep_printable_reference, _CONTROLS.sub("", html))
     parser = lxml.html.HTMLParser(
         encoding="utf-8",
         no_network=True,

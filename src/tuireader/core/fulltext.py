@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from charset_normalizer import from_bytes
+from lxml import etree
 
 from tuireader.core.document import Document
 from tuireader.core.extract import ExtractionError, extract_article, needs_full_text
@@ -60,6 +61,9 @@ def extract_page(article_id: int, result: FetchResult) -> FullTextResult:
         extracted = extract_article(html, url=result.final_url or result.url)
     except ExtractionError as exc:
         return FullTextResult(article_id, None, exc.message)
+    except (ValueError, etree.LxmlError):
+        # A hostile page must cost its own article, never the refresh of every feed.
+        return FullTextResult(article_id, None, "the page could not be read")
     return FullTextResult(
         article_id, extracted.document, None, extracted.title, extracted.published
     )

@@ -443,6 +443,9 @@ def _int_attr(attrib: Mapping[str, str], name: str, default: int) -> int:
     return default
 
 
+_LONE_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def parse_html_blocks(
     html: str,
     *,
@@ -452,6 +455,7 @@ def parse_html_blocks(
 ) -> list[Block]:
     """Parse an HTML string (a fragment or a page) into blocks."""
     builder = BlockBuilder(base_url=base_url, direction=direction, lang=lang)
+    html = _LONE_SURROGATES.sub("", html)  # not encodable: lxml would raise on them
     if not html.strip():
         return []
     parser = etree.HTMLParser(target=builder, no_network=True, recover=True)

@@ -89,11 +89,23 @@ def decode_body(body: bytes, content_type: str | None) -> DecodedBody | None:
     as_utf8 = _try_decode(body, "utf-8")
     if as_utf8 is not None:
         return DecodedBody(as_utf8, "utf-8", _mismatch_note(declared, "utf-8"))
+    cut = _utf8_cut_short(body)
+    if cut is not None:
+        return DecodedBody(cut, "utf-8", "the feed ends in the middle of a character")
     for name in declared:
         text = _try_decode(body, _WEB_ALIASES.get(name, name))
         if text is not None:
             return DecodedBody(text, name)
     return _detect(body, declared)
+
+
+def _utf8_cut_short(body: bytes) -> str | None:
+    """UTF-8 that is valid but for a character cut off at the very end (a truncated
+    download), without that last piece; None for anything else."""
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(body, final=False)
+    except UnicodeDecodeError:
+        return None
 
 
 def _detect(body: bytes, declared: list[str]) -> DecodedBody | None:
