@@ -179,7 +179,7 @@ def run_reader(
     in_tmux = "TMUX" in os.environ
     with explicit_bidi_mode(sys.__stderr__, enabled=modes.bidi == "app", tmux=in_tmux):
         app.run()
-    return EXIT_OK
+    return app.return_code or EXIT_OK
 
 
 def print_overview(store: Store) -> None:
@@ -300,7 +300,7 @@ def export_opml(context: Context, file: Path | None) -> None:
 
     config = context.config()
     with context.store() as store:
-        titles = {c.feed.url: c.feed.title for c in store.feed_counts()}
+        titles = {c.feed.config_url: c.feed.title for c in store.feed_counts()}
     text = write_opml((f.url, f.title or titles.get(f.url, f.url), f.section) for f in config.feeds)
     if file is None:
         click.echo(text, nl=False)
@@ -408,7 +408,8 @@ def articles_command(
     with context.store() as store:
         feed_id = None
         if feed_url is not None:
-            feed_id = next((f.id for f in store.feeds() if feed_url in (f.url,)), None)
+            # The URL as configured, or where a permanent redirect moved the feed.
+            feed_id = next((f.id for f in store.feeds() if feed_url in (f.url, f.config_url)), None)
             if feed_id is None:
                 fail(f"no such feed: {feed_url}")
         query = ArticleQuery(
@@ -499,8 +500,9 @@ def fetch_full_command(context: Context, article_id: int) -> None:
     from tuireader.core.refresh import fetch_full_text_now
 
     config = context.config()
-    with context.store():
-        pass
+    with context.store() as store:
+        if store.article(article_id) is None:
+            fail(f"there is no article {article_id}")
     result = asyncio.run(fetch_full_text_now(context.paths.database, config, article_id))
     if result.document is None:
         fail(f"article {article_id}: {result.error}", EXIT_FEEDS_FAILED)

@@ -108,4 +108,4 @@ def test_fetch_full_on_demand_for_any_article(tmp_path: Path) -> None:
         assert "full text stored" in fetched.output
         read = runner.invoke(main, [*base, "read", article_id, "--width", "100"]).output
         assert "swing bridge" in read
-        assert runner.invoke(main, [*base, "fetch-full", "999"]).exit_code == 1
+        assert runner.invoke(main, [*base, "fetch-full", "999"]).exit_code == 2  # no such article

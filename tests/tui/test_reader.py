@@ -70,7 +70,7 @@ async def test_markup_in_titles_is_shown_as_written(server: FeedServer, tmp_path
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await refreshed(app, pilot)
         articles = screen.query_one(ArticleList)
-        titles = [articles._source.row(i).title for i in range(articles.count)]  # type: ignore[union-attr]
+        titles = [articles.row(i).title for i in range(articles.count)]  # type: ignore[union-attr]
         english = titles.index("[Breaking] Markets rally as a [/b rates fall")
         articles.cursor = english
         await pilot.press("enter")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -249,11 +251,22 @@ def _read_document(path: Path) -> tomlkit.TOMLDocument:
 
 
 def _write_document(path: Path, document: tomlkit.TOMLDocument) -> None:
-    """Write atomically so that a crash never leaves half a config file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
-    temporary.replace(path)
+    """Write atomically, so that a crash never leaves half a config file: through a symlink
+    (dotfile managers link the file), keeping the file's permissions."""
+    target = path.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+    handle, temporary = tempfile.mkstemp(prefix=".config-", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(tomlkit.dumps(document))
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def add_feeds(path: Path, feeds: list[FeedConfig]) -> list[FeedConfig]:

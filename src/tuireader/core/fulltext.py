@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from tuireader.core.models import (
     ParsedEntry,
 )
 from tuireader.core.store import Store
+from tuireader.core.threads import in_thread
 from tuireader.core.urls import is_feed_url
 
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -91,13 +91,13 @@ async def fetch_full_texts(
             by_link.setdefault(article.link, []).append(article)
         else:
             outcome = FullTextResult(article.id, None, "the article has no web address")
-            await asyncio.to_thread(save, store, article, outcome)
+            await in_thread(save, store, article, outcome)
             results.append(outcome)
     requests = [FetchRequest(link) for link in by_link]
     async for fetched in fetcher.fetch_many(requests, accept=PAGE_ACCEPT):
         for article in by_link[fetched.url]:
-            outcome = await asyncio.to_thread(extract_page, article.id, fetched)
-            await asyncio.to_thread(save, store, article, outcome)
+            outcome = await in_thread(extract_page, article.id, fetched)
+            await in_thread(save, store, article, outcome)
             results.append(outcome)
     return results
 

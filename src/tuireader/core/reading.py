@@ -58,6 +58,17 @@ class _Piece:
     cache: dict[int, list[ReadingLine]] = field(default_factory=dict)
 
 
+def base_dir_in_article(text: str, article_direction: Direction) -> str:
+    """The base direction of a title or paragraph of an article: in a right-to-left article,
+    text with any right-to-left letter is right to left even when it opens with a Latin name
+    ("BBC: المغرب يفوز"); else the text decides (UAX #9 P2)."""
+    if article_direction is Direction.RTL and any(
+        unicodedata.bidirectional(c) in ("R", "AL") for c in text
+    ):
+        return "rtl"
+    return "auto"
+
+
 def article_document(article: Article) -> tuple[Document, str | None]:
     """The document to show, and a note when the full text could not be had."""
     if article.full_text:
@@ -85,7 +96,7 @@ class ArticleLayout:
         self._bidi = bidi
         self._shape = shape
         self._highlight = tuple(normalize(term) for term in highlight if term.strip())
-        self._rtl_article = article.direction is Direction.RTL
+        self._article_direction = article.direction
         document, note = article_document(article)
         self.links: list[str] = []
         pieces = [self._paragraph([Inline(article.title)], frozenset({"title"}))]
@@ -112,10 +123,7 @@ class ArticleLayout:
     def _base_dir(self, text: str, direction: Direction) -> str:
         if direction is not Direction.AUTO:
             return direction.value
-        # In a right-to-left article a paragraph that opens with a Latin name is still Arabic.
-        if self._rtl_article and any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
-            return "rtl"
-        return "auto"
+        return base_dir_in_article(text, self._article_direction)
 
     def _paragraph(
         self,
@@ -128,9 +136,10 @@ class ArticleLayout:
         text, spans = self._spans(inlines)
         if self._highlight:
             spans.extend(self._highlights(text))
+        # off: plain logical text, wrapped against the left edge (for_mode does that too).
         layout = ParagraphLayout.for_mode(
             text,
-            bidi=self._bidi if self._bidi != "off" else "terminal",  # type: ignore[arg-type]
+            bidi=self._bidi,  # type: ignore[arg-type]
             shape=self._shape,  # type: ignore[arg-type]
             base_dir=base_dir or self._base_dir(text, direction),  # type: ignore[arg-type]
             spans=spans,
@@ -167,7 +176,14 @@ class ArticleLayout:
                 if inline.link not in self.links:
                     self.links.append(inline.link)
                 add(f"[{self.links.index(inline.link) + 1}]", ["ref"])
-        return "".join(parts), spans
+        text = "".join(parts)
+        whole = sanitize_text(text).replace("\n", " ")
+        if whole != text:
+            # A run that starts with a combining mark composes with the run before it once
+            # the two are joined (ا + ٔ = أ): the offsets no longer hold, so the paragraph is
+            # shown without its inline styles rather than not at all.
+            return whole, []
+        return text, spans
 
     def _highlights(self, text: str) -> list[Span]:
         spans = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -14,6 +13,7 @@ from tuireader.core.fulltext import FullTextResult, fetch_full_texts, wants_full
 from tuireader.core.models import Article, Feed, FetchOutcome, FetchRequest, FetchResult
 from tuireader.core.parse import FeedParseError, parse_feed
 from tuireader.core.store import Store, StoreResult, utcnow
+from tuireader.core.threads import in_thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +99,12 @@ async def refresh(
     on_progress: Progress | None = None,
 ) -> RefreshReport:
     """Refresh the configured feeds into ``database`` and report per feed."""
-    store = await asyncio.to_thread(Store, database)
+    store = await in_thread(Store, database)
     try:
-        await asyncio.to_thread(store.sync_feeds, config.feeds)
+        await in_thread(store.sync_feeds, config.feeds)
         now = utcnow()
         configured = {f.url for f in config.feeds}
-        stored = [f for f in await asyncio.to_thread(store.feeds) if f.config_url in configured]
+        stored = [f for f in await in_thread(store.feeds) if f.config_url in configured]
         feeds = feeds_to_refresh(stored, now, scheduled=scheduled)
         if feed_ids is not None:
             feeds = [f for f in feeds if f.id in feed_ids]
@@ -125,11 +125,11 @@ async def _refresh_feeds(
             feed = by_url[result.url]
             # Parsing and writing run in a thread, one feed at a time: memory stays bounded
             # and the event loop stays free while downloads go on.
-            outcome = await asyncio.to_thread(_apply, store, feed, result, interval)
+            outcome = await in_thread(_apply, store, feed, result, interval)
             report.feeds.append(outcome)
             if on_progress is not None:
                 on_progress(len(report.feeds), len(feeds), outcome)
-        wanted = await asyncio.to_thread(_wanting_full_text, store, report)
+        wanted = await in_thread(_wanting_full_text, store, report)
         if wanted:
             results = await fetch_full_texts(fetcher, store, wanted)
             report.full_texts = sum(r.document is not None for r in results)
@@ -216,9 +216,9 @@ def _apply(store: Store, feed: Feed, result: FetchResult, interval: timedelta) -
 
 async def fetch_full_text_now(database: Path, config: Config, article_id: int) -> FullTextResult:
     """Fetch, extract and store one article's page on demand (whatever its feed's setting)."""
-    store = await asyncio.to_thread(Store, database)
+    store = await in_thread(Store, database)
     try:
-        article = await asyncio.to_thread(store.article, article_id)
+        article = await in_thread(store.article, article_id)
         if article is None:
             return FullTextResult(article_id, None, f"there is no article {article_id}")
         async with Fetcher(fetch_settings(config)) as fetcher:

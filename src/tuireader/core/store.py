@@ -401,6 +401,23 @@ class Store:
         ).fetchall()
         return [_article_row(row) for row in rows]
 
+    def position(self, query: ArticleQuery, article_id: int) -> int | None:
+        """Where an article stands in ``articles(query)`` (newest first), None if not there."""
+        row = self._db.execute(
+            "SELECT published FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        where, params = self._where(query)
+        before = (" AND " if where else " WHERE ") + (
+            "(a.published > ? OR (a.published = ? AND a.id > ?))"
+        )
+        count = self._db.execute(
+            f"SELECT count(*) FROM articles a{where}{before}",
+            (*params, row[0], row[0], article_id),
+        ).fetchone()
+        return int(count[0])
+
     def rows_by_id(self, ids: Sequence[int]) -> list[ArticleRow]:
         """Rows for ``ids``, in the order given (missing ids skipped)."""
         if not ids:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+import unicodedata
 from urllib.parse import urlsplit
 
 # RFC 3986 characters; non-ASCII letters are allowed too (IRIs with Arabic paths are common).
@@ -11,8 +12,12 @@ _URL_ASCII = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()
 
 def is_feed_url(url: str) -> bool:
     """True for an absolute http(s) URL with a host and nothing a URL may not contain."""
-    if any(c not in _URL_ASCII and (ord(c) < 0xA0 or c.isspace()) for c in url):
-        return False
+    if any(
+        c not in _URL_ASCII
+        and (ord(c) < 0xA0 or c.isspace() or unicodedata.category(c) in ("Cf", "Cc", "Co"))
+        for c in url
+    ):
+        return False  # invisible bidi and format characters would disguise a link
     try:
         parts = urlsplit(url)
     except ValueError:

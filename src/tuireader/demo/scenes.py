@@ -63,7 +63,7 @@ def go_to(predicate: Callable[[str], bool]) -> Callable[[Any], Any]:
         await settle(pilot)
         articles = pilot.app.screen.query_one(ArticleList)
         for index in range(articles.count):
-            row = articles._source.row(index)
+            row = articles.row(index)
             if row is not None and predicate(row.title):
                 articles.cursor = index
                 break

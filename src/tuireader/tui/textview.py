@@ -37,25 +37,24 @@ class TextPainter:
         self.bidi = bidi
         self.shape = shape
 
-    def direction(self, text: str) -> str:
-        return _prepared(text, self.bidi, self.shape_mode).direction
+    def direction(self, text: str, base_dir: str = "auto") -> str:
+        return _prepared(text, self.bidi, self.shape_mode, base_dir).direction
 
     def lines(self, text: str, width: int) -> list[str]:
-        """Visual lines of one paragraph, aligned and padded to ``width``."""
-        layout = _prepared(text, self.bidi, self.shape_mode)
-        if self.bidi == "off":
-            return [line.text for line in layout.lines(max(width, 1), align=False)]
-        return layout.aligned_lines(max(width, 1))
+        """Visual lines of one paragraph, aligned and padded to ``width`` (left in off mode)."""
+        return _prepared(text, self.bidi, self.shape_mode, "auto").aligned_lines(max(width, 1))
 
-    def one_line(self, text: str, width: int) -> str:
+    def one_line(self, text: str, width: int, base_dir: str = "auto") -> str:
         """``text`` on one line of at most ``width`` cells, cut at its logical end with "…"."""
-        return _one_line(" ".join(text.split()), max(width, 1), self.bidi, self.shape_mode)
+        clean = " ".join(text.split())
+        return _one_line(clean, max(width, 1), self.bidi, self.shape_mode, base_dir)
 
-    def aligned(self, text: str, width: int, style: Style) -> list[Segment]:
-        """One line of ``text``: right-aligned when it reads right to left (not in off mode)."""
-        visual = self.one_line(text, width)
+    def aligned(self, text: str, width: int, style: Style, base_dir: str = "auto") -> list[Segment]:
+        """One line of ``text``: right-aligned when it reads right to left (not in off mode).
+        ``base_dir`` is the article's direction where the text is part of an article."""
+        visual = self.one_line(text, width, base_dir)
         pad = " " * max(width - cell_len(visual), 0)
-        rtl = self.bidi != "off" and self.direction(text) == "rtl"
+        rtl = self.bidi != "off" and self.direction(text, base_dir) == "rtl"
         return [Segment(pad + visual if rtl else visual + pad, style)]
 
     def aligned_text(self, text: str, width: int) -> str:
@@ -74,17 +73,15 @@ class TextPainter:
 
 
 @lru_cache(maxsize=8192)
-def _prepared(text: str, bidi: str, shape: str) -> ParagraphLayout:
-    if bidi == "off":
-        return ParagraphLayout(text, reorder=False)
-    return ParagraphLayout.for_mode(text, bidi=bidi, shape=shape)  # type: ignore[arg-type]
+def _prepared(text: str, bidi: str, shape: str, base_dir: str) -> ParagraphLayout:
+    return ParagraphLayout.for_mode(text, bidi=bidi, shape=shape, base_dir=base_dir)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=8192)
-def _one_line(text: str, width: int, bidi: str, shape: str) -> str:
+def _one_line(text: str, width: int, bidi: str, shape: str, base_dir: str) -> str:
     if not text:
         return ""
-    whole = _prepared(text, bidi, shape).visual_lines(_WIDE)[0]
+    whole = _prepared(text, bidi, shape, base_dir).visual_lines(_WIDE)[0]
     if cell_len(whole) <= width:
         return whole
     # The longest logical prefix that fits with its ellipsis: the cut is at the logical end,
@@ -93,7 +90,7 @@ def _one_line(text: str, width: int, bidi: str, shape: str) -> str:
     while low < high:
         middle = (low + high + 1) // 2
         prefix = text[:middle].rstrip() + ELLIPSIS
-        visual = _prepared(prefix, bidi, shape).visual_lines(_WIDE)[0]
+        visual = _prepared(prefix, bidi, shape, base_dir).visual_lines(_WIDE)[0]
         if cell_len(visual) <= width:
             best, low = visual, middle
         else:

@@ -146,13 +146,18 @@ class MainScreen(Screen[None]):
         self.query_one(SectionsPane).show(entries, strings("feeds"))
 
     def show_query(self, query: ArticleQuery, *, keep_cursor: bool = False) -> None:
+        """Show a section's articles; with ``keep_cursor`` the cursor stays on the article it
+        was on, wherever new articles pushed it."""
         store = self.reader_app.store
         self.article_query = query
         source = RowSource(
             store.count(query),
             lambda offset, limit: store.articles(query, limit=limit, offset=offset),
         )
-        self.query_one(ArticleList).show(source, keep_cursor=keep_cursor)
+        cursor = None
+        if keep_cursor and self.current is not None:
+            cursor = store.position(query, self.current.id)
+        self.query_one(ArticleList).show(source, cursor=cursor)
 
     def show_rows(self, rows: list[ArticleRow]) -> None:
         """Show a fixed list of rows (search results)."""
@@ -350,7 +355,7 @@ class MainScreen(Screen[None]):
         articles = self.query_one(ArticleList)
         index = articles.cursor + step
         while 0 <= index < articles.count:
-            row = articles._source.row(index)
+            row = articles.row(index)
             if row is not None and not row.read:
                 articles.cursor = index
                 self.open_row(row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -47,7 +48,9 @@ class SearchScreen(ModalScreen[int | None]):
         results.clear_options()
         width = max(results.scrollable_content_region.width - 2, 20)
         results.add_options(
-            Option(app.painter.aligned_text(row.title, width), id=str(row.id)) for row in rows
+            # Text, not str: an OptionList would read a title such as "[/x]" as markup.
+            Option(Text(app.painter.aligned_text(row.title, width)), id=str(row.id))
+            for row in rows
         )
         count = app.strings("results", count=len(rows)) if event.value.strip() else ""
         self.query_one("#search-count", Label).update(count)

@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tuireader.core.models import ArticleRow
+from tuireader.core.reading import base_dir_in_article
 from tuireader.tui.textview import TextPainter
 
 PAGE = 200
@@ -125,15 +126,19 @@ class ArticleList(ScrollView, can_focus=True):
 
     # --- data ----------------------------------------------------------------------------------
 
-    def show(self, source: RowSource, *, keep_cursor: bool = False) -> None:
-        """Show a new list of rows."""
+    def show(self, source: RowSource, *, cursor: int | None = None) -> None:
+        """Show a new list of rows, the cursor at ``cursor`` (the top when None)."""
         self._source = source
         self._strips.clear()
         self.virtual_size = Size(self.size.width, source.count)
-        if not keep_cursor:
+        if cursor is None:
             self.scroll_to(y=0, animate=False)
-        self.cursor = min(self.cursor if keep_cursor else 0, max(source.count - 1, 0))
+        self.cursor = min(cursor or 0, max(source.count - 1, 0))
         self.refresh()
+
+    def row(self, index: int) -> ArticleRow | None:
+        """The row at ``index`` (read from the database as needed)."""
+        return self._source.row(index)
 
     @property
     def count(self) -> int:
@@ -184,7 +189,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None:
+        if offset is not None and int(self.scroll_offset.y) + offset.y < self._source.count:
             self.cursor = int(self.scroll_offset.y) + offset.y
             self.action_select()
 
@@ -231,7 +236,12 @@ class ArticleList(ScrollView, can_focus=True):
         ]
         columns: list[list[Segment]] = [
             [*marks, Segment(" ", base)],
-            self._painter.aligned(row.title, title_width, title_style),
+            self._painter.aligned(
+                row.title,
+                title_width,
+                title_style,
+                base_dir_in_article(row.title, row.direction),
+            ),
         ]
         if source_width:
             source = self._painter.one_line(row.feed_title, source_width - 2)
