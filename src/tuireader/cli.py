@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +38,7 @@ from tuireader.core.terminal import (
     explicit_bidi_mode,
 )
 from tuireader.core.urls import is_feed_url
-from tuireader.text import layout_text
+from tuireader.text import ShapeMode, layout_text
 from tuireader.text.sanitize import sanitize_text
 
 if TYPE_CHECKING:
@@ -68,6 +68,19 @@ class Context:
             shape_config=config.ui.shape,
         )
 
+    def visual(self) -> Callable[[str], str]:
+        """How to print a title on this terminal: laid out right to left in app mode (on a
+        terminal only; piped output stays in logical order, for other programs)."""
+        modes = self.modes(self.config())
+        if not sys.stdout.isatty() or modes.bidi != "app":
+            return str
+        shape: ShapeMode = "on" if modes.shape else "off"
+
+        def lay_out(text: str) -> str:
+            return layout_text(text, 10_000, bidi="app", shape=shape)[0].strip()
+
+        return lay_out
+
     def config(self) -> Config:
         try:
             return load_config(self.paths.config_file)
@@ -94,6 +107,14 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 def say(text: str = "") -> None:
     """Print untrusted text safely: controls and escapes never reach the terminal."""
     click.echo(sanitize_text(text))
+
+
+def print_failures(report: RefreshReport) -> None:
+    """One line on standard error for each feed that failed, in words."""
+    for feed in report.failed:
+        click.echo(
+            f"tuireader: {sanitize_text(feed.url)}: {sanitize_text(feed.error or '')}", err=True
+        )
 
 
 def print_json(value: Any) -> None:
@@ -147,10 +168,7 @@ def run_demo(context: Context, data_dir: Path | None) -> int:
         if sys.stdout.isatty():
             return run_reader(context, config, database)
         report = asyncio.run(refresh(database, config))
-        for feed in report.failed:
-            click.echo(
-                f"tuireader: {sanitize_text(feed.url)}: {sanitize_text(feed.error or '')}", err=True
-            )
+        print_failures(report)
         with Store(database) as store:
             print_overview(store)
     return EXIT_OK
@@ -334,10 +352,7 @@ def refresh_command(context: Context, as_json: bool) -> None:
     if as_json:
         print_json([_report_json(f) for f in report.feeds])
     else:
-        for feed in report.failed:
-            click.echo(
-                f"tuireader: {sanitize_text(feed.url)}: {sanitize_text(feed.error or '')}", err=True
-            )
+        print_failures(report)
         say(report.summary())
     sys.exit(EXIT_FEEDS_FAILED if report.failed else EXIT_OK)
 
@@ -377,14 +392,15 @@ def article_json(row: ArticleRow) -> dict[str, Any]:
     }
 
 
-def print_rows(rows: list[ArticleRow], as_json: bool) -> None:
+def print_rows(rows: list[ArticleRow], as_json: bool, visual: Callable[[str], str] = str) -> None:
+    """Articles as JSON, or one line each with titles laid out by ``visual``."""
     if as_json:
         print_json([article_json(r) for r in rows])
         return
     for row in rows:
         marks = ("*" if row.starred else " ") + (" " if row.read else "N")
         when = row.published.strftime("%Y-%m-%d %H:%M")
-        say(f"{row.id:>6} {marks} {when}  {row.title}  ·  {row.feed_title}")
+        say(f"{row.id:>6} {marks} {when}  {visual(row.title)}  ·  {visual(row.feed_title)}")
 
 
 @main.command("articles")
@@ -418,7 +434,7 @@ def articles_command(
             unread=unread,
             starred=starred,
         )
-        print_rows(store.articles(query, limit=limit), as_json)
+        print_rows(store.articles(query, limit=limit), as_json, context.visual())
 
 
 @main.command("mark")
@@ -463,7 +479,7 @@ def read_command(context: Context, what: str, width: int | None) -> None:
     Right-to-left paragraphs are reordered, shaped and right-aligned as the bidi and shape
     modes say (see --bidi and --shape before the command).
     """
-    from tuireader.core.reading import ArticleLayout
+    from tuireader.core.reading import ArticleLayout, meta_line
 
     config = context.config()
     modes = context.modes(config)
@@ -480,8 +496,7 @@ def read_command(context: Context, what: str, width: int | None) -> None:
         article = store.article(int(what))
     if article is None:
         fail(f"there is no article {what}")
-    when = article.published.strftime("%Y-%m-%d %H:%M UTC")
-    meta = " · ".join(p for p in (article.feed_title, article.section, when, article.author) if p)
+    meta = meta_line(article, article.published.strftime("%Y-%m-%d %H:%M UTC"))
     layout = ArticleLayout(article, bidi=modes.bidi, shape=shape, meta=meta)
     for line in layout.lines(columns):
         click.echo(_trim_right(line.text))
@@ -533,7 +548,7 @@ def search_command(
             limit=limit,
             prefix=False,
         )
-    print_rows(rows, as_json)
+    print_rows(rows, as_json, context.visual())
 
 
 @main.command("related")
@@ -562,10 +577,11 @@ def related_command(context: Context, article_id: int, limit: int, as_json: bool
             ]
         )
         return
+    visual = context.visual()
     for entry in entries:
-        print_rows([entry.row], False)
+        print_rows([entry.row], False, visual)
         for row in entry.also:
-            say(f"{'':>9}also reported by {row.feed_title}: {row.title}")
+            say(f"{'':>9}also reported by {visual(row.feed_title)}: {visual(row.title)}")
 
 
 # --- the terminal ------------------------------------------------------------------------------

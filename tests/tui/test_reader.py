@@ -212,3 +212,18 @@ async def test_the_related_sidebar_opens_an_article(server: FeedServer, tmp_path
         assert screen.current is not None and opened_before is not None
         assert screen.current.id == int(first.id) != opened_before.id
         assert screen.query_one(ArticleView).has_focus
+
+
+async def test_the_list_shows_read_and_starred_at_once(server: FeedServer, tmp_path: Path) -> None:
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await refreshed(app, pilot)
+        articles = screen.query_one(ArticleList)
+        await pilot.press("enter", "s", "escape")
+        await pilot.pause()
+        row = articles.row(0)
+        assert row is not None and row.read and row.starred
+        line = articles.render_line(0).text
+        assert line.startswith(" ★")  # no unread dot, a star
+        await pilot.press("j")
+        assert articles.render_line(1).text.startswith("● ")

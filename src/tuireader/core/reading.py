@@ -58,6 +58,13 @@ class _Piece:
     cache: dict[int, list[ReadingLine]] = field(default_factory=dict)
 
 
+def meta_line(article: Article, date: str) -> str:
+    """The line under the title: source · section · date · author (those that exist)."""
+    return " · ".join(
+        part for part in (article.feed_title, article.section, date, article.author) if part
+    )
+
+
 def base_dir_in_article(text: str, article_direction: Direction) -> str:
     """The base direction of a title or paragraph of an article: in a right-to-left article,
     text with any right-to-left letter is right to left even when it opens with a Latin name

@@ -28,7 +28,6 @@ class FeedReport:
     updated: int = 0
     error: str | None = None
     warning: str | None = None
-    new_ids: tuple[int, ...] = ()
     full_text_ids: tuple[int, ...] = ()  # new articles whose page should be fetched
 
     @property
@@ -95,7 +94,6 @@ async def refresh(
     config: Config,
     *,
     scheduled: bool = False,
-    feed_ids: Sequence[int] | None = None,
     on_progress: Progress | None = None,
 ) -> RefreshReport:
     """Refresh the configured feeds into ``database`` and report per feed."""
@@ -106,8 +104,6 @@ async def refresh(
         configured = {f.url for f in config.feeds}
         stored = [f for f in await in_thread(store.feeds) if f.config_url in configured]
         feeds = feeds_to_refresh(stored, now, scheduled=scheduled)
-        if feed_ids is not None:
-            feeds = [f for f in feeds if f.id in feed_ids]
         return await _refresh_feeds(store, config, feeds, on_progress)
     finally:
         store.close()
@@ -189,7 +185,6 @@ def _apply(store: Store, feed: Feed, result: FetchResult, interval: timedelta) -
             new=stored.new,
             updated=stored.updated,
             warning=parsed.warning,
-            new_ids=stored.new_ids,
             full_text_ids=wanted,
         )
     gone = result.outcome is FetchOutcome.GONE

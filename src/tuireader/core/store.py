@@ -205,11 +205,6 @@ class Store:
         rows = self._db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY id").fetchall()
         return [self._feed(row) for row in rows]
 
-    def feed(self, feed_id: int) -> Feed | None:
-        row = self._db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
-        found = row.fetchone()
-        return None if found is None else self._feed(found)
-
     @staticmethod
     def _feed(row: Sequence[object]) -> Feed:
         (fid, url, title, section, direction, full_text, etag, modified, status, error) = row[:10]

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 from tuireader.core.config import Config, ConfigError, set_ui_option
 from tuireader.core.models import Article
-from tuireader.core.reading import ArticleLayout
+from tuireader.core.reading import ArticleLayout, meta_line
 from tuireader.core.store import ArticleQuery, Store, StoreError
 from tuireader.core.terminal import Choice
 from tuireader.tui.article_render import TokenStyles
@@ -179,10 +179,7 @@ class TuiReader(App[None]):
 
     def article_layout(self, article: Article) -> Callable[[int], list[Strip]]:
         """A function from width to the article's visual lines, prepared once."""
-        when = self.strings.date(article.published)
-        meta = " · ".join(
-            part for part in (article.feed_title, article.section, when, article.author) if part
-        )
+        meta = meta_line(article, self.strings.date(article.published))
         layout = ArticleLayout(
             article,
             bidi=self.painter.bidi,

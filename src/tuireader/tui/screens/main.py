@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import os
 import sys
 import webbrowser
@@ -24,6 +26,7 @@ from tuireader.core.store import ArticleQuery
 from tuireader.tui.app import TuiReader
 from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
 from tuireader.tui.widgets.article_list import ArticleList, RowSource
+from tuireader.tui.widgets.lists import KeyedOptionList
 from tuireader.tui.widgets.reader import ArticleView
 from tuireader.tui.widgets.sections import SectionsPane, places
 
@@ -88,6 +91,7 @@ class MainScreen(Screen[None]):
         self.failures_told = 0
         self._related_timer: Timer | None = None
         self._places_timer: Timer | None = None
+        self._related_shown: tuple[int, list[RelatedEntry]] | None = None
 
     reader_app = getters.app(TuiReader)
 
@@ -108,7 +112,7 @@ class MainScreen(Screen[None]):
         title = app.painter.plain(app.strings("related"))
         related = Vertical(
             Label(title, id="related-title", markup=False),
-            OptionList(id="related"),
+            KeyedOptionList(id="related"),
             id="related-pane",
         )
         # A right-to-left interface mirrors the panes: sections on the right, related on the left.
@@ -199,6 +203,7 @@ class MainScreen(Screen[None]):
     def show_related_entries(self, article_id: int, entries: list[RelatedEntry]) -> None:
         if self.current is None or self.current.id != article_id:
             return  # the reader moved on while this was computed
+        self._related_shown = (article_id, entries)
         app = self.reader_app
         related = self.query_one("#related", OptionList)
         related.clear_options()
@@ -295,6 +300,7 @@ class MainScreen(Screen[None]):
     # --- layout --------------------------------------------------------------------------------
 
     def apply_width(self, width: int) -> None:
+        self.call_after_refresh(self.relayout_related)
         self.set_class(width >= WIDE, "-wide")
         self.set_class(MEDIUM <= width < WIDE, "-medium")
         self.set_class(width < MEDIUM, "-narrow")
@@ -348,6 +354,12 @@ class MainScreen(Screen[None]):
         self.apply_width(self.size.width)
         if self.show_related:
             self.focus_pane("related")
+
+    def relayout_related(self) -> None:
+        """Lay the sidebar's entries out again at its current width (it was hidden, or the
+        terminal was resized)."""
+        if self._related_shown is not None:
+            self.show_related_entries(*self._related_shown)
 
     # --- article actions -----------------------------------------------------------------------
 
@@ -412,10 +424,12 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="full-text", exit_on_error=False)
     async def fetch_full_text(self, article_id: int) -> None:
         """Fetch the current article's page in the background, then show it."""
-        from tuireader.core.refresh import fetch_full_text_now
-
         app = self.reader_app
-        result = await fetch_full_text_now(app.settings.database, app.settings.config, article_id)
+        # Imported in a thread: the fetching stack takes a moment to load the first time.
+        module = await asyncio.to_thread(importlib.import_module, "tuireader.core.refresh")
+        result = await module.fetch_full_text_now(
+            app.settings.database, app.settings.config, article_id
+        )
         if result.document is None:
             self.reader_app.tell(result.error or "", severity="warning")
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from tuireader.core.reading import base_dir_in_article
 from tuireader.tui.textview import TextPainter
 
 PAGE = 200
+PAGES_KEPT = 64
 
 
 class RowSource:
@@ -31,7 +33,9 @@ class RowSource:
     def __init__(self, count: int, fetch_page: Callable[[int, int], Sequence[ArticleRow]]) -> None:
         self.count = count
         self._fetch_page = fetch_page
-        self._pages: LRUCache[int, Sequence[ArticleRow]] = LRUCache(64)
+        # Pages in least-recently-used order (Textual's LRUCache never overwrites a key, and
+        # a changed row must replace its old self).
+        self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
 
     def row(self, index: int) -> ArticleRow | None:
         if not 0 <= index < self.count:
@@ -39,17 +43,20 @@ class RowSource:
         page = index // PAGE
         rows = self._pages.get(page)
         if rows is None:
-            rows = self._fetch_page(page * PAGE, PAGE)
-            self._pages[page] = rows
+            rows = self._pages[page] = list(self._fetch_page(page * PAGE, PAGE))
+            if len(self._pages) > PAGES_KEPT:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
         offset = index - page * PAGE
         return rows[offset] if offset < len(rows) else None
 
     def replace(self, row: ArticleRow) -> None:
         """Swap in a changed row (read or starred) without a query."""
-        for page in list(self._pages.keys()):
-            rows = self._pages.get(page)
-            if rows is not None and any(r.id == row.id for r in rows):
-                self._pages[page] = [row if r.id == row.id else r for r in rows]
+        for rows in self._pages.values():
+            for position, old in enumerate(rows):
+                if old.id == row.id:
+                    rows[position] = row
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from tuireader.core.store import ArticleQuery, FeedCount, SectionCount
 from tuireader.tui.textview import TextPainter
+from tuireader.tui.widgets.lists import KeyedOptionList
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def places(
     return result
 
 
-class SectionsPane(OptionList):
+class SectionsPane(KeyedOptionList):
     """Where to read: choosing an entry shows its articles."""
 
     class Chosen(Message):
