@@ -22,7 +22,13 @@ def search(
     match = fts_query(query, prefix=prefix)
     if match is None:
         return []
-    return store.rows_by_id(store.search_ids(match, section_key=section_key, limit=limit))
+    ids = store.search_ids(match, section_key=section_key, limit=limit)
+    if not ids and prefix:
+        # Nothing yet: the word typed so far may be longer than its stem ("حسابا").
+        broad = fts_query(query, prefix=True, broad=True)
+        if broad is not None and broad != match:
+            ids = store.search_ids(broad, section_key=section_key, limit=limit)
+    return store.rows_by_id(ids)
 
 
 def highlight_terms(query: str) -> list[str]:

@@ -183,22 +183,24 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _prefix_alternatives(token: str) -> list[str]:
+def _prefix_alternatives(token: str, *, broad: bool = False) -> list[str]:
     """Prefixes that find the words starting with ``token`` in an index of stems."""
     forms = [token, _DEFINITE_PARTIAL.sub("", token, count=1)]
     candidates = list(forms)
     if not is_stopword(token):
         candidates.append(stem(token))
     # A word typed halfway can be longer than the stem of the whole word: "حسابا" is on its
-    # way to "حسابات" (stem حساب), "governme" to "government" (stem govern).
-    for form in forms:
-        candidates += [form[:-cut] for cut in (1, 2) if len(form) - cut >= 4]
+    # way to "حسابات" (stem حساب), "governme" to "government" (stem govern). Shorter prefixes
+    # also find other words (مراك finds مراكز), so they are the second try.
+    if broad:
+        for form in forms:
+            candidates += [form[:-cut] for cut in (1, 2) if len(form) - cut >= 4]
     unique = sorted({c for c in candidates if len(c) >= 2})
     # "abc"* already matches whatever "abcd"* would.
     return [c for c in unique if not any(c != o and c.startswith(o) for o in unique)]
 
 
-def fts_query(user_query: str, *, prefix: bool = True) -> str | None:
+def fts_query(user_query: str, *, prefix: bool = True, broad: bool = False) -> str | None:
     """Turn what a user typed into a safe FTS5 MATCH expression over index terms.
 
     Every term is a quoted string, so quotes, ``*``, ``-``, ``:``, ``^``, ``NEAR``, ``AND``,
@@ -219,7 +221,7 @@ def fts_query(user_query: str, *, prefix: bool = True) -> str | None:
             seen.add(term)
             clauses.append(_quote(term))
     if last is not None:
-        alternatives = _prefix_alternatives(last)
+        alternatives = _prefix_alternatives(last, broad=broad)
         if len(alternatives) == 1:
             clauses.append(_quote(alternatives[0]) + " *")
         elif alternatives:

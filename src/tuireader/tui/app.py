@@ -247,20 +247,25 @@ class TuiReader(App[None]):
     def action_calibrate(self) -> None:
         from tuireader.tui.screens.calibrate import CalibrationScreen
 
-        self.push_screen(CalibrationScreen(), self.apply_calibration)
+        # The samples must fit the dialog whole: the end of the sentence is what tells.
+        width = max(20, min(64, self.size.width - 14))
+        self.push_screen(CalibrationScreen(width), self.apply_calibration)
 
     def apply_calibration(self, choice: Choice | None) -> None:
         """Use the chosen modes now and save them to the config file."""
         if choice is None:
             return
         self.painter.set_modes(choice.bidi, choice.shape)
+        message = self.strings("bidi_mode", mode=choice.bidi)
         if self.settings.config_file is not None:
             try:
                 set_ui_option(self.settings.config_file, "bidi", choice.bidi)
                 set_ui_option(self.settings.config_file, "shape", "on" if choice.shape else "off")
             except ConfigError as exc:
                 self.tell(str(exc), severity="error")
-        self.tell(self.strings("bidi_mode", mode=choice.bidi), timeout=3)
+            else:
+                message += " · " + self.strings("saved", path=self.settings.config_file)
+        self.tell(message, timeout=5)
         self._relayout_main()
 
     def _relayout_main(self) -> None:

@@ -30,7 +30,11 @@ class ReaderCommands(Provider):
     def entries(self) -> list[Entry]:
         app = self.reader
         store = app.store
-        entries: list[Entry] = []
+        entries: list[Entry] = [
+            (app.strings("all"), partial(app.show_query, ArticleQuery()), "view"),
+            (app.strings("unread"), partial(app.show_query, ArticleQuery(unread=True)), "view"),
+            (app.strings("starred"), partial(app.show_query, ArticleQuery(starred=True)), "view"),
+        ]
         for section in store.sections():
             query = ArticleQuery(section_key=section.key)
             entries.append((section.name, partial(app.show_query, query), "section"))
@@ -50,19 +54,18 @@ class ReaderCommands(Provider):
             entries.append((name, action, "action"))
         return entries
 
-    def display(self, name: str, kind: str) -> Text:
-        # Names from feeds are laid out for the terminal and never parsed as markup.
-        shown = Text(self.reader.painter.plain(name))
-        shown.append(f"  {kind}", style="dim")
-        return shown
+    def display(self, name: str) -> Text:
+        # Names from feeds are laid out for the terminal and never parsed as markup; the kind
+        # of entry is the hit's help line.
+        return Text(self.reader.painter.plain(name))
 
     async def discover(self) -> Hits:
         for name, action, kind in self.entries():
-            yield DiscoveryHit(self.display(name, kind), action, text=name, help=kind)
+            yield DiscoveryHit(self.display(name), action, text=name, help=kind)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, action, kind in self.entries():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, self.display(name, kind), action, text=name, help=kind)
+                yield Hit(score, self.display(name), action, text=name, help=kind)

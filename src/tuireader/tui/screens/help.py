@@ -41,7 +41,11 @@ class HelpScreen(ModalScreen[None]):
             self.app.localize(self)
         self.rows = collect_bindings(below)
         self.query_one("#help-text", Static).update(binding_rows(self.rows))
-        self.query_one("#help-box").border_title = "Keys"
+        if isinstance(self.app, TuiReader):
+            strings = self.app.strings
+            self.query_one("#help-box").border_title = self.app.painter.plain(strings("help"))
+        else:
+            self.query_one("#help-box").border_title = "Keys"
 
 
 def collect_bindings(screen: Screen[object]) -> list[tuple[str, str]]:
