@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.terminal import plain_terminal
 from tuireader.core.terminal import EXPLICIT_MODE, IMPLICIT_MODE
 
 
@@ -48,15 +49,8 @@ def run_in_pty(args: list[str], env: dict[str, str], keys: bytes, wait: float = 
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TMUX", "VTE", "KONSOLE"))}
-    environ.update(
-        TERM="xterm-256color",
-        COLUMNS="100",
-        LINES="30",
-        PYTHONPATH=os.pathsep.join([str(Path.cwd() / "src"), environ.get("PYTHONPATH", "")]),
-    )
-    return environ
+def env() -> dict[str, str]:
+    return plain_terminal(100, 30)
 
 
 def args(tmp_path: Path, bidi: str) -> list[str]:

@@ -18,7 +18,9 @@ from textual.widgets import Input, Label
 from tests.feedgen import rss
 from tests.feedserver import FeedServer, Response
 from tests.hostile.payloads import PAYLOADS, forbidden_in, hostile_atom, hostile_json, hostile_rss
-from tuireader.core.config import Config, FeedConfig, FetchConfig, add_feeds
+from tests.terminal import plain_terminal
+from tests.tui.conftest import reader_app
+from tuireader.core.config import FeedConfig, add_feeds
 from tuireader.core.store import ArticleQuery, Store
 from tuireader.tui.app import AppSettings, TuiReader
 from tuireader.tui.screens.main import MainScreen
@@ -95,14 +97,7 @@ class PtySession:
 
 @pytest.fixture
 def env() -> dict[str, str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TMUX", "VTE", "KONSOLE"))}
-    environ.update(
-        TERM="xterm-256color",
-        COLUMNS="120",
-        LINES="36",
-        PYTHONPATH=os.pathsep.join([str(Path.cwd() / "src"), environ.get("PYTHONPATH", "")]),
-    )
-    return environ
+    return plain_terminal(120, 36)
 
 
 def test_hostile_feeds_in_a_real_terminal(
@@ -140,19 +135,7 @@ def test_hostile_feeds_in_a_real_terminal(
 
 
 def make_app(server: FeedServer, tmp_path: Path) -> TuiReader:
-    config = Config(
-        feeds=tuple(FeedConfig(server.url(p)) for p in PATHS),
-        fetch=FetchConfig(deadline=5, timeout=2),
-    )
-    settings = AppSettings(
-        database=tmp_path / "tuireader.db",
-        config=config,
-        config_file=tmp_path / "config.toml",
-        bidi="app",
-        shape=False,
-        language="en",
-    )
-    return TuiReader(settings)
+    return reader_app([server.url(p) for p in PATHS], tmp_path)
 
 
 async def test_markup_titles_are_shown_literally_and_do_nothing(

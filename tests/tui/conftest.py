@@ -53,6 +53,11 @@ def make_app(
     urls = [server.url("/ar.xml"), server.url("/en.atom")]
     if broken:
         urls.append(server.url("/broken.xml"))
+    return reader_app(urls, tmp_path, **extra)
+
+
+def reader_app(urls: list[str], tmp_path: Path, **extra: object) -> TuiReader:
+    """The reader on these feeds, a temporary database, app mode, English."""
     config = Config(
         feeds=tuple(FeedConfig(u) for u in urls), fetch=FetchConfig(deadline=5, timeout=2)
     )
