@@ -227,3 +227,19 @@ async def test_the_list_shows_read_and_starred_at_once(server: FeedServer, tmp_p
         assert line.startswith(" ★")  # no unread dot, a star
         await pilot.press("j")
         assert articles.render_line(1).text.startswith("● ")
+
+
+async def test_n_and_p_go_to_unread_articles(server: FeedServer, tmp_path: Path) -> None:
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await refreshed(app, pilot)
+        articles = screen.query_one(ArticleList)
+        with Store(tmp_path / "tuireader.db") as store:
+            store.set_read([articles.row(i).id for i in (1, 2)])  # type: ignore[union-attr]
+        screen.show_query(screen.article_query)
+        await pilot.press("enter", "escape")  # read the first one
+        await pilot.press("n")
+        assert articles.cursor == 3 and screen.current is not None
+        assert screen.current.id == articles.row(3).id  # type: ignore[union-attr]
+        await pilot.press("p")  # the ones above are all read now
+        assert articles.cursor == 3

@@ -174,3 +174,19 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match="newer than this tuireader"):
         Store(path)
+
+
+def test_the_next_unread_article_is_one_query(store: Store) -> None:
+    feed = store.feeds()[0]
+    store.store_feed(feed, feed_of(*(entry(n) for n in range(1, 9))), now=NOW)
+    rows = store.articles()  # newest first: entry 1 .. entry 8
+    store.set_read([rows[i].id for i in (1, 2, 3, 5)])
+    query = ArticleQuery()
+    assert store.unread_neighbour(query, rows[0].id, 1) == rows[4].id
+    assert store.unread_neighbour(query, rows[4].id, 1) == rows[6].id
+    assert store.unread_neighbour(query, rows[4].id, -1) == rows[0].id
+    assert store.unread_neighbour(query, rows[0].id, -1) is None
+    assert store.unread_neighbour(query, None, 1) == rows[0].id
+    assert store.position(query, rows[6].id) == 6
+    store.set_read([r.id for r in rows])
+    assert store.unread_neighbour(query, rows[0].id, 1) is None

@@ -413,6 +413,33 @@ class Store:
         ).fetchone()
         return int(count[0])
 
+    def unread_neighbour(
+        self, query: ArticleQuery, article_id: int | None, step: int
+    ) -> int | None:
+        """The nearest unread article after ``article_id`` in ``articles(query)`` (newest
+        first): older with step 1, newer with step -1; from the top when there is none."""
+        where, params = self._where(query)
+        clauses = [where[len(" WHERE ") :]] if where else []
+        clauses.append("a.read = 0")
+        row = None
+        if article_id is not None:
+            row = self._db.execute(
+                "SELECT published FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+        if row is not None:
+            if step > 0:
+                clauses.append("(a.published < ? OR (a.published = ? AND a.id < ?))")
+            else:
+                clauses.append("(a.published > ? OR (a.published = ? AND a.id > ?))")
+            params += [row[0], row[0], article_id]
+        order = "DESC" if step > 0 else "ASC"
+        found = self._db.execute(
+            f"SELECT a.id FROM articles a WHERE {' AND '.join(clauses)}"
+            f" ORDER BY a.published {order}, a.id {order} LIMIT 1",
+            params,
+        ).fetchone()
+        return None if found is None else int(found[0])
+
     def rows_by_id(self, ids: Sequence[int]) -> list[ArticleRow]:
         """Rows for ``ids``, in the order given (missing ids skipped)."""
         if not ids:

@@ -163,11 +163,6 @@ class MainScreen(Screen[None]):
             cursor = store.position(query, self.current.id)
         self.query_one(ArticleList).show(source, cursor=cursor)
 
-    def show_rows(self, rows: list[ArticleRow]) -> None:
-        """Show a fixed list of rows (search results)."""
-        source = RowSource(len(rows), lambda offset, limit: rows[offset : offset + limit])
-        self.query_one(ArticleList).show(source)
-
     def show_article(self, row: ArticleRow | None) -> None:
         self.current = row
         app = self.reader_app
@@ -364,16 +359,18 @@ class MainScreen(Screen[None]):
     # --- article actions -----------------------------------------------------------------------
 
     def action_next_unread(self, step: int) -> None:
+        """Open the next unread article below the cursor (step 1) or above it (step -1)."""
         articles = self.query_one(ArticleList)
-        index = articles.cursor + step
-        while 0 <= index < articles.count:
-            row = articles.row(index)
-            if row is not None and not row.read:
-                articles.cursor = index
-                self.open_row(row)
-                return
-            index += step
-        self.reader_app.tell(self.reader_app.strings("empty"), timeout=3)
+        store = self.reader_app.store
+        here = articles.current
+        found = store.unread_neighbour(self.article_query, here.id if here else None, step)
+        index = None if found is None else store.position(self.article_query, found)
+        row = None if index is None else articles.row(index)
+        if row is None:
+            self.reader_app.tell(self.reader_app.strings("empty"), timeout=3)
+            return
+        articles.cursor = index  # type: ignore[assignment]
+        self.open_row(row)
 
     def action_toggle_star(self) -> None:
         row = self.current
