@@ -38,12 +38,14 @@ async def test_navigate_open_star_and_read(server: FeedServer, tmp_path: Path) -
         opened = screen.current
         assert opened is not None
         assert screen.query_one(ArticleView).has_focus
-        assert "Stocks rose" in screen.query_one(ArticleView).text or opened.title
+        assert "Stocks rose on Friday." in screen.query_one(ArticleView).text
         await pilot.press("s")
+        app.writes_done()  # read and starred are written in the background
         with Store(tmp_path / "tuireader.db") as store:
             row = store.rows_by_id([opened.id])[0]
             assert row.read and row.starred
         await pilot.press("m")
+        app.writes_done()  # read and starred are written in the background
         with Store(tmp_path / "tuireader.db") as store:
             assert not store.rows_by_id([opened.id])[0].read
 
@@ -188,6 +190,7 @@ async def test_the_mouse_works_too(server: FeedServer, tmp_path: Path) -> None:
         await pilot.pause()
         assert articles.cursor == 3
         assert screen.current is not None and screen.current.id == articles.current.id  # type: ignore[union-attr]
+        app.writes_done()  # read and starred are written in the background
         with Store(tmp_path / "tuireader.db") as store:
             assert store.rows_by_id([screen.current.id])[0].read
 

@@ -6,6 +6,7 @@ import asyncio
 import importlib
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -35,7 +36,7 @@ from tuireader.core.terminal import Choice
 from tuireader.tui.article_render import TokenStyles
 from tuireader.tui.commands import ReaderCommands
 from tuireader.tui.i18n import Strings, interface_language, localize_bindings
-from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
+from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress, WriteDone
 from tuireader.tui.textview import TextPainter, reading_strips
 from tuireader.tui.themes import ANSI_THEMES, THEMES, theme_colors
 
@@ -84,6 +85,9 @@ class TuiReader(App[None]):
         self.term_stats: TermStats | None = None  # made by the first related lookup
         self._demo: tuple[DemoSite, Path] | None = None
         self._next_refresh: Timer | None = None
+        # One writer thread: the reader's own changes (read, starred) are applied in order.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tuireader-write")
+        self._writer_store: Store | None = None
         self.store.sync_feeds(settings.config.feeds)
 
     def localize(self, root: DOMNode) -> None:
@@ -122,7 +126,35 @@ class TuiReader(App[None]):
         self.store = Store(self.settings.database)
         self.use_config(Config(feeds=tuple(site.feeds()), ui=self.settings.config.ui))
 
+    def write(self, change: Callable[[Store], None], *, then: Callable[[], None]) -> None:
+        """Apply ``change`` to the database in the writer thread, after the changes asked
+        before it, then call ``then`` on the UI. The UI thread never waits for a write lock."""
+
+        def run() -> None:
+            # Messages, not call_from_thread: that would wait for the UI, which waits for this
+            # thread when the app closes.
+            try:
+                if self._writer_store is None:
+                    self._writer_store = Store(self.settings.database)
+                change(self._writer_store)
+            except StoreError as exc:
+                self.post_message(WriteDone(partial(self.tell, str(exc), severity="error")))
+            else:
+                self.post_message(WriteDone(then))
+
+        self._writer.submit(run)
+
+    def on_write_done(self, message: WriteDone) -> None:
+        message.then()
+
+    def writes_done(self) -> None:
+        """Wait until every write asked for so far is in the database (for tests)."""
+        self._writer.submit(lambda: None).result()
+
     def on_unmount(self) -> None:
+        self._writer.shutdown(wait=True)
+        if self._writer_store is not None:
+            self._writer_store.close()
         self.store.close()
         if self._demo is not None:
             site, scratch = self._demo

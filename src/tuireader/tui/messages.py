@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -36,4 +37,12 @@ class RefreshDone(Message):
 
     def __init__(self, report: RefreshReport) -> None:
         self.report = report
+        super().__init__()
+
+
+class WriteDone(Message):
+    """The writer thread applied a change; ``then`` runs on the UI."""
+
+    def __init__(self, then: Callable[[], object]) -> None:
+        self.then = then
         super().__init__()

@@ -7,6 +7,7 @@ import importlib
 import os
 import sys
 import webbrowser
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from textual.widgets import Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tuireader.core.models import ArticleRow
-from tuireader.core.store import ArticleQuery
+from tuireader.core.store import ArticleQuery, Store
 from tuireader.tui.app import TuiReader
 from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
 from tuireader.tui.widgets.article_list import ArticleList, RowSource
@@ -221,10 +222,7 @@ class MainScreen(Screen[None]):
     def open_row(self, row: ArticleRow) -> None:
         """Show an article and mark it read."""
         if not row.read:
-            self.reader_app.store.set_read([row.id])
-            row = self.reader_app.store.rows_by_id([row.id])[0]
-            self.query_one(ArticleList).update_row(row)
-            self.reload_places_soon()
+            row = self._change_row(row, read=True)
         self.show_article(row)
 
     # --- events --------------------------------------------------------------------------------
@@ -373,26 +371,33 @@ class MainScreen(Screen[None]):
         self.open_row(row)
 
     def action_toggle_star(self) -> None:
-        row = self.current
-        if row is None:
-            return
-        store = self.reader_app.store
-        store.set_starred([row.id], not row.starred)
-        self._refresh_row(row.id)
+        if self.current is not None:
+            self.current = self._change_row(self.current, starred=not self.current.starred)
 
     def action_toggle_read(self) -> None:
-        row = self.current
-        if row is None:
-            return
-        self.reader_app.store.set_read([row.id], not row.read)
-        self._refresh_row(row.id)
+        if self.current is not None:
+            self.current = self._change_row(self.current, read=not self.current.read)
 
-    def _refresh_row(self, article_id: int) -> None:
-        rows = self.reader_app.store.rows_by_id([article_id])
-        if rows:
-            self.current = rows[0]
-            self.query_one(ArticleList).update_row(rows[0])
-        self.reload_places()
+    def _change_row(
+        self, row: ArticleRow, *, read: bool | None = None, starred: bool | None = None
+    ) -> ArticleRow:
+        """Show the change at once and write it in the background (a refresh may hold the
+        database's write lock for a moment: the screen never waits for it)."""
+        changed = replace(
+            row,
+            read=row.read if read is None else read,
+            starred=row.starred if starred is None else starred,
+        )
+        self.query_one(ArticleList).update_row(changed)
+
+        def write(store: Store) -> None:
+            if read is not None:
+                store.set_read([row.id], read)
+            if starred is not None:
+                store.set_starred([row.id], starred)
+
+        self.reader_app.write(write, then=self.reload_places_soon)
+        return changed
 
     def action_open_link(self) -> None:
         self.open_in_browser()
