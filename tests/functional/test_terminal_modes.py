@@ -17,14 +17,17 @@ from tests.terminal import plain_terminal
 from tuireader.core.terminal import EXPLICIT_MODE, IMPLICIT_MODE
 
 
-def run_in_pty(args: list[str], env: dict[str, str], keys: bytes, wait: float = 4.0) -> bytes:
-    """Run tuireader in a pty, press ``keys`` once it has drawn, return all it wrote."""
+def run_in_pty(
+    args: list[str], env: dict[str, str], keys: bytes | list[bytes], wait: float = 4.0
+) -> bytes:
+    """Run tuireader in a pty, press ``keys`` once it has drawn (a list: one group of keys
+    every ``wait`` seconds), return all it wrote."""
+    steps = list(keys) if isinstance(keys, list) else [keys]
     pid, fd = pty.fork()
     if pid == 0:  # the child: become tuireader
         os.execvpe(sys.executable, [sys.executable, "-m", "tuireader", *args], env)
     output = b""
     deadline = time.monotonic() + 30
-    sent = False
     started = time.monotonic()
     try:
         while time.monotonic() < deadline:
@@ -37,9 +40,9 @@ def run_in_pty(args: list[str], env: dict[str, str], keys: bytes, wait: float = 
                 if not chunk:
                     break
                 output += chunk
-            if not sent and time.monotonic() - started > wait and b"tuireader" in output:
-                os.write(fd, keys)
-                sent = True
+            if steps and time.monotonic() - started > wait and b"tuireader" in output:
+                os.write(fd, steps.pop(0))
+                started = time.monotonic()
         else:
             os.kill(pid, signal.SIGKILL)
     finally:
@@ -75,3 +78,13 @@ def test_other_modes_never_switch(tmp_path: Path, env: dict[str, str], mode: str
     text = output.decode("utf-8", errors="replace")
     assert "tuireader" in text
     assert EXPLICIT_MODE not in text and IMPLICIT_MODE not in text
+
+
+def test_switching_to_app_mode_in_the_reader_switches_the_terminal(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    # terminal -> off -> app with B, then quit: explicit mode on, then off again at exit.
+    output = run_in_pty(args(tmp_path, "terminal"), env, [b"\x04", b"BB", b"\x11"], wait=2.5)
+    text = output.decode("utf-8", errors="replace")
+    assert text.count(EXPLICIT_MODE) == 1
+    assert text.rfind(IMPLICIT_MODE) > text.index(EXPLICIT_MODE)

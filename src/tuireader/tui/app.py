@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +33,7 @@ from tuireader.core.config import Config, ConfigError, set_ui_option
 from tuireader.core.models import Article
 from tuireader.core.reading import ArticleLayout, meta_line
 from tuireader.core.store import ArticleQuery, Store, StoreError
-from tuireader.core.terminal import Choice
+from tuireader.core.terminal import EXPLICIT_MODE, IMPLICIT_MODE, Choice, through_tmux
 from tuireader.tui.article_render import TokenStyles
 from tuireader.tui.commands import ReaderCommands
 from tuireader.tui.i18n import Strings, interface_language, localize_bindings
@@ -88,6 +89,8 @@ class TuiReader(App[None]):
         # One writer thread: the reader's own changes (read, starred) are applied in order.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tuireader-write")
         self._writer_store: Store | None = None
+        # Whether the terminal is in explicit bidi mode: the CLI switches it on start in app mode.
+        self._explicit = settings.bidi == "app"
         self.store.sync_feeds(settings.config.feeds)
 
     def localize(self, root: DOMNode) -> None:
@@ -126,6 +129,18 @@ class TuiReader(App[None]):
         self.store = Store(self.settings.database)
         self.use_config(Config(feeds=tuple(site.feeds()), ui=self.settings.config.ui))
 
+    def _switch_terminal_mode(self, mode: str) -> None:
+        """Keep a bidi-capable terminal in explicit mode exactly while tuireader reorders, so
+        that a mode chosen in the app is not undone by the terminal reordering again."""
+        explicit = mode == "app"
+        if explicit == self._explicit or self._driver is None or self.is_headless:
+            return
+        sequence = EXPLICIT_MODE if explicit else IMPLICIT_MODE
+        if "TMUX" in os.environ:
+            sequence += through_tmux(sequence)
+        self._driver.write(sequence)
+        self._explicit = explicit
+
     def write(self, change: Callable[[Store], None], *, then: Callable[[], None]) -> None:
         """Apply ``change`` to the database in the writer thread, after the changes asked
         before it, then call ``then`` on the UI. The UI thread never waits for a write lock."""
@@ -152,6 +167,8 @@ class TuiReader(App[None]):
         self._writer.submit(lambda: None).result()
 
     def on_unmount(self) -> None:
+        if self._explicit and self.settings.bidi != "app":
+            self._switch_terminal_mode("off")  # the CLI resets only what it set itself
         self._writer.shutdown(wait=True)
         if self._writer_store is not None:
             self._writer_store.close()
@@ -256,6 +273,7 @@ class TuiReader(App[None]):
 
     def set_bidi(self, mode: str) -> None:
         self.painter.set_modes(mode, self.painter.shape)
+        self._switch_terminal_mode(mode)
         self.tell(self.strings("bidi_mode", mode=mode), timeout=3)
         self._relayout_main()
 
@@ -288,6 +306,7 @@ class TuiReader(App[None]):
         if choice is None:
             return
         self.painter.set_modes(choice.bidi, choice.shape)
+        self._switch_terminal_mode(choice.bidi)
         message = self.strings("bidi_mode", mode=choice.bidi)
         if self.settings.config_file is not None:
             try:
