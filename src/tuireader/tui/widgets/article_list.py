@@ -258,9 +258,9 @@ class ArticleList(ScrollView, can_focus=True):
         if time_width:
             when = self._painter.one_line(self._relative_time(row.published), time_width - 1)
             pad = " " * (time_width - cell_len(when))
-            columns.append(
-                [Segment(when + pad if self._mirrored else pad + when, base + look.meta)]
-            )
+            # A space between the border and the time when mirrored (the pad is never empty).
+            text = " " + when + pad[1:] if self._mirrored else pad + when
+            columns.append([Segment(text, base + look.meta)])
         if self._mirrored:  # marks on the right, time on the left
             columns = [list(reversed(columns[0])), *columns[1:]][::-1]
         return Strip([s for column in columns for s in column]).adjust_cell_length(width, base)
