@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from tuireader.core.models import Direction
+from tuireader.text import paragraph_direction
 
 # ISO 639 codes of languages written right to left.
 RTL_LANGUAGES = frozenset(
@@ -22,23 +23,12 @@ def direction_of_language(language: str | None) -> Direction:
     return Direction.LTR if tag else Direction.AUTO
 
 
-def direction_of_text(text: str) -> Direction:
-    """Direction of the first strong character (UAX #9 P2), LTR when there is none."""
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return Direction.RTL
-        if kind == "L":
-            return Direction.LTR
-    return Direction.LTR
-
-
 def resolve_direction(configured: Direction, language: str | None, text: str) -> Direction:
     """The configured direction, else the one the text itself shows, else the language's."""
     if configured is not Direction.AUTO:
         return configured
     # The text wins over the tag: feeds often say "en-us" by default while writing Arabic.
     if any(unicodedata.bidirectional(c) in ("R", "AL", "L") for c in text):
-        return direction_of_text(text)
+        return Direction(paragraph_direction(text))
     by_language = direction_of_language(language)
     return by_language if by_language is not Direction.AUTO else Direction.LTR
