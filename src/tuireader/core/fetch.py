@@ -28,6 +28,7 @@ import httpx
 
 from tuireader import __version__
 from tuireader.core.models import FetchOutcome, FetchRequest, FetchResult
+from tuireader.core.urls import is_feed_url
 from tuireader.text.sanitize import sanitize_text
 
 _brotli: Any
@@ -181,6 +182,8 @@ def check_url(url: str) -> str | None:
         return UNSUPPORTED_SCHEME_ERROR
     if not parsed.host:
         return "the URL has no host name"
+    if not is_feed_url(url):  # the same rule as config, OPML and links: one place decides
+        return "the URL holds characters a web address may not (spaces, controls, invisible marks)"
     return None
 
 
