@@ -30,8 +30,9 @@ class RelatedEntry:
 class TermStats:
     """Document frequencies of the whole index, read once and reused until articles change.
 
-    Reading them costs one pass over the index vocabulary; keep one TermStats per reader
-    session and call :meth:`refresh` after new articles arrive.
+    Reading them costs one pass over the index vocabulary, so keep one TermStats per reader
+    session: each lookup calls :meth:`refresh`, which reads them again only when the number
+    of articles changed (an edited article does not count as a change).
     """
 
     df: dict[str, int] = field(default_factory=dict)

@@ -543,7 +543,8 @@ class Store:
         return sorted(sections, key=lambda s: (-s.total, s.name))
 
     def feed_counts(self) -> list[FeedCount]:
-        """Every feed with its main section and counts."""
+        """Every feed with counts, and one of its articles' section keys (the greatest) to
+        group it under in the sections pane."""
         counts = {
             row[0]: (row[1], row[2], row[3])
             for row in self._db.execute(
