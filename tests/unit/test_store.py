@@ -7,7 +7,8 @@ import pytest
 from tuireader.core.config import FeedConfig
 from tuireader.core.models import Direction, ParsedEntry, ParsedFeed
 from tuireader.core.schema import SCHEMA_VERSION
-from tuireader.core.store import ArticleQuery, Store, entry_key
+from tuireader.core.ingest import entry_key
+from tuireader.core.store import ArticleQuery, Store
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

@@ -8,12 +8,13 @@ import tempfile
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import tomlkit
+from typing import TYPE_CHECKING, Any
 
 from tuireader.core.models import Direction, FullText
 from tuireader.core.urls import is_feed_url
+
+if TYPE_CHECKING:
+    import tomlkit
 
 BIDI_MODES = ("auto", "app", "terminal", "off")
 SHAPE_MODES = ("auto", "on", "off")
@@ -239,9 +240,13 @@ def _line_of_key(text: str, key: str, table: str | None, index: int) -> int | No
 
 
 # --- editing -----------------------------------------------------------------------------------
+# tomlkit keeps comments when a command edits the file; reading needs only tomllib, so
+# tomlkit is imported by the functions that edit (it costs start-up time otherwise).
 
 
 def _read_document(path: Path) -> tomlkit.TOMLDocument:
+    import tomlkit
+
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -253,6 +258,8 @@ def _read_document(path: Path) -> tomlkit.TOMLDocument:
 def _write_document(path: Path, document: tomlkit.TOMLDocument) -> None:
     """Write atomically, so that a crash never leaves half a config file: through a symlink
     (dotfile managers link the file), keeping the file's permissions."""
+    import tomlkit
+
     target = path.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
@@ -271,6 +278,8 @@ def _write_document(path: Path, document: tomlkit.TOMLDocument) -> None:
 
 def add_feeds(path: Path, feeds: list[FeedConfig]) -> list[FeedConfig]:
     """Append the feeds not already subscribed to; return those added. Comments are kept."""
+    import tomlkit
+
     document = _read_document(path)
     existing = {f.url for f in parse_config(tomlkit.dumps(document), path).feeds}
     array = document.get("feed")
@@ -315,6 +324,8 @@ def remove_feed(path: Path, url: str) -> bool:
 
 def set_ui_option(path: Path, key: str, value: str) -> None:
     """Set ``[ui] key = value`` (used to save a calibration choice)."""
+    import tomlkit
+
     document = _read_document(path)
     ui = document.get("ui")
     if ui is None:

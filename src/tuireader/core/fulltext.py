@@ -11,15 +11,13 @@ from charset_normalizer import from_bytes
 from lxml import etree
 
 from tuireader.core.document import Document
-from tuireader.core.extract import ExtractionError, extract_article, needs_full_text
+from tuireader.core.extract import ExtractionError, extract_article
 from tuireader.core.fetch import PAGE_ACCEPT, Fetcher
 from tuireader.core.models import (
     Article,
     FetchOutcome,
     FetchRequest,
     FetchResult,
-    FullText,
-    ParsedEntry,
 )
 from tuireader.core.store import Store
 from tuireader.core.threads import in_thread
@@ -100,8 +98,3 @@ async def fetch_full_texts(
             await in_thread(save, store, article, outcome)
             results.append(outcome)
     return results
-
-
-def wants_full_text(item: Article | ParsedEntry, mode: FullText) -> bool:
-    """Whether a new article (or feed item) should have its page fetched during a refresh."""
-    return needs_full_text(summary=item.summary, content=item.content, mode=mode)

@@ -1,19 +1,31 @@
-"""Refreshing feeds: fetch concurrently, parse off the event loop, store one feed at a time."""
+"""Refreshing feeds: fetch concurrently, parse in worker processes, store in batches."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuireader.core.config import Config
 from tuireader.core.fetch import Fetcher, FetchSettings, backoff_delay
-from tuireader.core.fulltext import FullTextResult, fetch_full_texts, wants_full_text
-from tuireader.core.models import Article, Feed, FetchOutcome, FetchRequest, FetchResult
-from tuireader.core.parse import FeedParseError, parse_feed
+from tuireader.core.models import (
+    Article,
+    Feed,
+    FetchOutcome,
+    FetchRequest,
+    FetchResult,
+    FullText,
+)
 from tuireader.core.store import Store, StoreResult, utcnow
 from tuireader.core.threads import in_thread
+from tuireader.core.workers import FeedPreparer, worker_count
+
+if TYPE_CHECKING:
+    from tuireader.core.fulltext import FullTextResult
+    from tuireader.core.ingest import FeedParseError, PreparedFeed
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,27 +121,110 @@ async def refresh(
         store.close()
 
 
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    """A fetch result on its way to the store, parsed and prepared when it has a body."""
+
+    feed: Feed
+    result: FetchResult
+    prepared: PreparedFeed | FeedParseError | None = None
+
+
+# At most this many feeds per write transaction: fewer commits, but the reader's own writes
+# (read, starred) never wait long for the lock.
+BATCH_FEEDS = 25
+
+
 async def _refresh_feeds(
     store: Store, config: Config, feeds: list[Feed], on_progress: Progress | None
 ) -> RefreshReport:
+    """Fetch concurrently; parse and index in worker processes; write in batches.
+
+    Three stages overlap: downloads on the event loop, parsing in ``core.workers``, and one
+    writer that stores whatever is ready in one transaction, so a slow feed never holds up
+    the others and commits stay few.
+    """
     by_url = {feed.url: feed for feed in feeds}
     requests = [FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified) for f in feeds]
+    known = await in_thread(store.known_entries, [feed.id for feed in feeds])
     report = RefreshReport()
+    ready: asyncio.Queue[_Fetched | None] = asyncio.Queue()
     interval = timedelta(minutes=config.fetch.refresh_interval)
-    async with Fetcher(fetch_settings(config)) as fetcher:
-        async for result in fetcher.fetch_many(requests):
-            feed = by_url[result.url]
-            # Parsing and writing run in a thread, one feed at a time: memory stays bounded
-            # and the event loop stays free while downloads go on.
-            outcome = await in_thread(_apply, store, feed, result, interval)
+    writer = asyncio.ensure_future(
+        _write_ready(store, ready, interval, report, len(feeds), on_progress)
+    )
+    preparing: list[asyncio.Task[None]] = []
+    try:
+        async with Fetcher(fetch_settings(config)) as fetcher:
+            async with FeedPreparer(worker_count(len(feeds))) as preparer:
+                async for result in fetcher.fetch_many(requests):
+                    feed = by_url[result.url]
+                    job = _prepare(preparer, feed, result, known.get(feed.id, {}), ready)
+                    preparing.append(asyncio.create_task(job))
+                await asyncio.gather(*preparing)
+            await ready.put(None)
+            await writer
+            wanted = await in_thread(_wanting_full_text, store, report)
+            if wanted:
+                from tuireader.core.fulltext import fetch_full_texts  # lxml, trafilatura
+
+                results = await fetch_full_texts(fetcher, store, wanted)
+                report.full_texts = sum(r.document is not None for r in results)
+    finally:
+        # After an error or a cancellation: nothing may go on writing through the store.
+        unfinished = [task for task in (*preparing, writer) if not task.done()]
+        for task in unfinished:
+            task.cancel()
+        if unfinished:
+            await asyncio.wait(unfinished)
+    return report
+
+
+async def _prepare(
+    preparer: FeedPreparer,
+    feed: Feed,
+    result: FetchResult,
+    known: dict[str, str],
+    ready: asyncio.Queue[_Fetched | None],
+) -> None:
+    prepared = None
+    if result.outcome is FetchOutcome.OK:
+        url = result.final_url or result.url
+        content_type = result.headers.get("content-type")
+        prepared = await preparer.prepare(result.body, url, content_type, known)
+    await ready.put(_Fetched(feed, result, prepared))
+
+
+async def _write_ready(
+    store: Store,
+    ready: asyncio.Queue[_Fetched | None],
+    interval: timedelta,
+    report: RefreshReport,
+    total: int,
+    on_progress: Progress | None,
+) -> None:
+    """Store what is ready, a batch per transaction, until the None that ends the refresh."""
+    finished = False
+    while not finished:
+        batch: list[_Fetched] = []
+        item = await ready.get()
+        while item is not None:
+            batch.append(item)
+            if len(batch) >= BATCH_FEEDS or ready.empty():
+                break
+            item = ready.get_nowait()
+        finished = item is None
+        if not batch:
+            continue
+        for outcome in await in_thread(_apply_batch, store, batch, interval):
             report.feeds.append(outcome)
             if on_progress is not None:
-                on_progress(len(report.feeds), len(feeds), outcome)
-        wanted = await in_thread(_wanting_full_text, store, report)
-        if wanted:
-            results = await fetch_full_texts(fetcher, store, wanted)
-            report.full_texts = sum(r.document is not None for r in results)
-    return report
+                on_progress(len(report.feeds), total, outcome)
+
+
+def _apply_batch(store: Store, batch: list[_Fetched], interval: timedelta) -> list[FeedReport]:
+    with store.transaction():
+        return [_apply(store, item.feed, item.result, item.prepared, interval) for item in batch]
 
 
 def _wanting_full_text(store: Store, report: RefreshReport) -> list[Article]:
@@ -138,37 +233,37 @@ def _wanting_full_text(store: Store, report: RefreshReport) -> list[Article]:
     return [article for article in map(store.article, ids) if article is not None]
 
 
-def _apply(store: Store, feed: Feed, result: FetchResult, interval: timedelta) -> FeedReport:
-    """Parse and store one fetch result, and schedule the feed's next fetch."""
+def _apply(
+    store: Store,
+    feed: Feed,
+    result: FetchResult,
+    prepared: PreparedFeed | FeedParseError | None,
+    interval: timedelta,
+) -> FeedReport:
+    """Store one fetch result, and schedule the feed's next fetch."""
     now = utcnow()
     retry = now + backoff_delay(feed.failures + 1)
     report = FeedReport(feed.id, feed.url, feed.title, result.outcome.value, error=result.error)
-    if result.outcome is FetchOutcome.OK:
-        try:
-            parsed = parse_feed(
-                result.body,
-                url=result.final_url or result.url,
-                content_type=result.headers.get("content-type"),
-            )
-        except FeedParseError as exc:
-            # No validators kept: the next fetch must get the whole body to try again.
-            store.record_fetch(
-                feed.id,
-                status=result.status,
-                error=str(exc),
-                next_fetch=retry,
-                failed=True,
-                keep_validators=False,
-                new_url=result.permanent_url,
-            )
-            return replace(report, outcome="parse_error", error=str(exc))
-        stored: StoreResult = store.store_feed(feed, parsed, now=now)
-        # Decided from the parsed entries: reading every new article back would cost more.
-        wanted = tuple(
-            article_id
-            for article_id, position in zip(stored.new_ids, stored.new_positions, strict=True)
-            if wants_full_text(parsed.entries[position], feed.full_text)
+    if isinstance(prepared, Exception):  # a FeedParseError
+        # No validators kept: the next fetch must get the whole body to try again.
+        store.record_fetch(
+            feed.id,
+            status=result.status,
+            error=str(prepared),
+            next_fetch=retry,
+            failed=True,
+            keep_validators=False,
+            new_url=result.permanent_url,
         )
+        return replace(report, outcome="parse_error", error=str(prepared))
+    if prepared is not None:
+        parsed = prepared.parsed
+        stored: StoreResult = store.store_prepared(feed, prepared, now=now)
+        wanted = {
+            FullText.ALWAYS: stored.new_ids,
+            FullText.AUTO: stored.new_teasers,
+            FullText.NEVER: (),
+        }[feed.full_text]
         store.record_fetch(
             feed.id,
             status=result.status,
@@ -211,6 +306,8 @@ def _apply(store: Store, feed: Feed, result: FetchResult, interval: timedelta) -
 
 async def fetch_full_text_now(database: Path, config: Config, article_id: int) -> FullTextResult:
     """Fetch, extract and store one article's page on demand (whatever its feed's setting)."""
+    from tuireader.core.fulltext import FullTextResult, fetch_full_texts
+
     store = await in_thread(Store, database)
     try:
         article = await in_thread(store.article, article_id)

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import lxml.html
-from lxml import etree
-
+from tuireader.core.parsing.cleaning import html_to_text
 from tuireader.core.terms import index_terms
 
 BODY_LIMIT = 20_000  # characters of body text indexed; the lede and beyond carry the topic
 
 
 def html_text(html: str) -> str:
-    """The visible text of an HTML fragment (plain text passes through)."""
-    if "<" not in html:
-        return html
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ValueError, etree.ParserError):
-        return html
-    for bad in root.xpath("//script|//style"):
-        bad.drop_tree()
-    return str(root.text_content())
+    """The visible text of an HTML fragment (plain text passes through).
+
+    Tags become spaces, so words of adjacent paragraphs stay apart; scripts, styles and
+    comments are dropped. Good enough to find words: nothing here is displayed.
+    """
+    return html_to_text(html) if "<" in html or "&" in html else html
 
 
 def index_fields(title: str, body: str) -> tuple[str, str]:

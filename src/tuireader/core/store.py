@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
@@ -11,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuireader.core.config import FeedConfig
 from tuireader.core.language import resolve_direction
@@ -20,12 +20,13 @@ from tuireader.core.models import (
     Direction,
     Feed,
     FullText,
-    ParsedEntry,
     ParsedFeed,
 )
 from tuireader.core.schema import migrate
-from tuireader.core.searchtext import index_fields
 from tuireader.core.sections import primary_section
+
+if TYPE_CHECKING:
+    from tuireader.core.ingest import PreparedFeed
 
 
 class StoreError(Exception):
@@ -69,7 +70,7 @@ class StoreResult:
     new: int
     updated: int
     new_ids: tuple[int, ...] = ()
-    new_positions: tuple[int, ...] = ()  # where the new ones are in the parsed entries
+    new_teasers: tuple[int, ...] = ()  # new articles whose feed text looks cut short
 
 
 def utcnow() -> datetime:
@@ -82,21 +83,6 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _moment(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
-
-
-def entry_key(entry: ParsedEntry) -> str:
-    """Identity of an entry within its feed: guid, else link, else a hash of title and date."""
-    if entry.guid:
-        return "g:" + entry.guid
-    if entry.link:
-        return "l:" + entry.link
-    digest = hashlib.sha256(f"{entry.title}\x00{_iso(entry.published)}".encode()).hexdigest()
-    return "h:" + digest[:32]
-
-
-def _content_hash(entry: ParsedEntry) -> str:
-    parts = (entry.title, entry.link or "", entry.summary, entry.content, *entry.categories)
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
 
 
 _FEED_COLUMNS = (
@@ -129,6 +115,7 @@ class Store:
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the database {path}: {exc}") from exc
         self._lock = threading.RLock()
+        self._depth = 0  # transactions open in the thread holding the lock
 
     def close(self) -> None:
         self._db.close()
@@ -141,12 +128,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction taken up front, so concurrent writers wait instead of failing."""
+        """A write transaction taken up front, so concurrent writers wait instead of failing.
+
+        Nested calls in the same thread join the outer transaction: a refresh writes many
+        feeds in one commit, each through the same methods that write one on its own.
+        """
         with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._db
+                finally:
+                    self._depth -= 1
+                return
             try:
                 self._db.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 raise StoreError(f"the database {self.path} is busy or read-only: {exc}") from exc
+            self._depth = 1
             try:
                 yield self._db
             except sqlite3.Error as exc:
@@ -161,6 +160,8 @@ class Store:
                 except sqlite3.Error as exc:
                     self._rollback()
                     raise StoreError(f"cannot write to {self.path}: {exc}") from exc
+            finally:
+                self._depth = 0
 
     def _rollback(self) -> None:
         # After some errors (a full disk, I/O) SQLite has already rolled back by itself.
@@ -268,11 +269,36 @@ class Store:
 
     # --- articles ------------------------------------------------------------------------------
 
+    def known_entries(self, feed_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+        """Per feed, the key and content digest of every stored entry (see ``core.ingest``)."""
+        known: dict[int, dict[str, str]] = {feed_id: {} for feed_id in feed_ids}
+        if not known:
+            return known
+        marks = ", ".join("?" * len(known))
+        for feed_id, key, digest in self._db.execute(
+            f"SELECT feed_id, key, content_hash FROM articles WHERE feed_id IN ({marks})",
+            list(known),
+        ):
+            known[feed_id][key] = digest
+        return known
+
     def store_feed(self, feed: Feed, parsed: ParsedFeed, *, now: datetime) -> StoreResult:
         """Insert new entries and update changed ones; read and starred state is kept."""
+        from tuireader.core.ingest import prepare_entries  # not needed to start the reader
+
+        with self.transaction():
+            known = self.known_entries([feed.id])[feed.id]
+            return self.store_prepared(feed, prepare_entries(parsed, known), now=now)
+
+    def store_prepared(self, feed: Feed, prepared: PreparedFeed, *, now: datetime) -> StoreResult:
+        """``store_feed`` for entries already compared with the store and indexed, maybe in
+        another process: they are compared again here, since another refresh may have
+        stored them meanwhile."""
+        parsed = prepared.parsed
         updated = 0
         new_ids: list[int] = []
-        new_positions: list[int] = []
+        new_teasers: list[int] = []
+        index_rows: dict[int, tuple[str, str]] = {}  # the last version of a repeated entry
         with self.transaction() as db:
             known = {
                 key: (article_id, digest)
@@ -286,9 +312,9 @@ class Store:
                     (parsed.title, parsed.language, feed.id),
                 )
             feed_title = feed.title if feed.title != feed.url else parsed.title or feed.url
-            for position, entry in enumerate(parsed.entries):
-                key = entry_key(entry)
-                digest = _content_hash(entry)
+            for change in prepared.changed:
+                entry = prepared.entry(change)
+                key, digest = change.key, change.digest
                 row = known.get(key)
                 if row is not None and row[1] == digest:
                     continue
@@ -325,7 +351,8 @@ class Store:
                     )
                     article_id = int(str(cursor.lastrowid))
                     new_ids.append(article_id)
-                    new_positions.append(position)
+                    if change.teaser:
+                        new_teasers.append(article_id)
                 else:
                     article_id = row[0]
                     # An edit keeps the original publication slot when the feed drops the date.
@@ -336,33 +363,32 @@ class Store:
                         " section_key = ?, image = ?, content_hash = ? WHERE id = ?",
                         (*values[:4], _iso(entry.published), *values[5:], article_id),
                     )
+                    db.execute("DELETE FROM search WHERE rowid = ?", (article_id,))
                     updated += 1
                 known[key] = (article_id, digest)  # a feed may repeat an entry in one document
-                body = entry.content or entry.summary
-                self._index(db, article_id, entry.title, body, replace=row is not None)
+                index_rows[article_id] = (change.index_title, change.index_body)
+            db.executemany(
+                "INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
+                [(article_id, *terms) for article_id, terms in index_rows.items()],
+            )
         return StoreResult(
             new=len(new_ids),
             updated=updated,
             new_ids=tuple(new_ids),
-            new_positions=tuple(new_positions),
-        )
-
-    @staticmethod
-    def _index(
-        db: sqlite3.Connection, article_id: int, title: str, html: str, *, replace: bool = True
-    ) -> None:
-        title_terms, body_terms = index_fields(title, html)
-        if replace:
-            db.execute("DELETE FROM search WHERE rowid = ?", (article_id,))
-        db.execute(
-            "INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
-            (article_id, title_terms, body_terms),
+            new_teasers=tuple(new_teasers),
         )
 
     def reindex(self, article_id: int, title: str, text: str) -> None:
         """Index ``text`` (plain or HTML) for an article, e.g. after its full text arrived."""
+        from tuireader.core.searchtext import index_fields  # not needed to start the reader
+
+        title_terms, body_terms = index_fields(title, text)
         with self.transaction() as db:
-            self._index(db, article_id, title, text)
+            db.execute("DELETE FROM search WHERE rowid = ?", (article_id,))
+            db.execute(
+                "INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
+                (article_id, title_terms, body_terms),
+            )
 
     def _where(self, query: ArticleQuery) -> tuple[str, list[object]]:
         clauses: list[str] = []

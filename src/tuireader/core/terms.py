@@ -98,8 +98,10 @@ def tokenize(text: str) -> list[str]:
 
 def tokenize_normalized(text: str) -> list[str]:
     """``tokenize`` for a text that has already been through ``arabic.normalize``."""
-    text = _fold_latin_accents(text)
-    return [token for token in _TOKEN.findall(text) if len(token) <= MAX_TOKEN_LENGTH]
+    tokens: list[str] = _TOKEN.findall(_fold_latin_accents(text))
+    if max(map(len, tokens), default=0) <= MAX_TOKEN_LENGTH:
+        return tokens
+    return [token for token in tokens if len(token) <= MAX_TOKEN_LENGTH]
 
 
 def _script(char: str) -> str:
@@ -169,14 +171,30 @@ def index_terms(text: str) -> list[str]:
     return index_terms_normalized(normalize(text))
 
 
+class _TermTable(dict[str, str]):
+    """Token → its index term, or "" for a stopword; filled as tokens are first seen.
+
+    Indexing looks up every word of every article: a dictionary hit costs a fraction of
+    a stopword test plus a stem call. The vocabulary of news is bounded, but hostile feeds
+    can invent words, so the table starts over when it grows too large.
+    """
+
+    LIMIT = 300_000
+
+    def __missing__(self, token: str) -> str:
+        term = "" if is_stopword(token) else stem(token)
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[token] = term
+        return term
+
+
+_TERMS = _TermTable()
+
+
 def index_terms_normalized(text: str) -> list[str]:
     """``index_terms`` for a text that has already been through ``arabic.normalize``."""
-    stopwords = _stopwords()
-    return [
-        stem(token)
-        for token in tokenize_normalized(text)
-        if len(token) >= 2 and token not in stopwords
-    ]
+    return list(filter(None, map(_TERMS.__getitem__, tokenize_normalized(text))))
 
 
 def _quote(term: str) -> str:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 from urllib.parse import urlsplit
 
 # RFC 3986 characters; non-ASCII letters are allowed too (IRIs with Arabic paths are common).
 _URL_ASCII = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%")
+_OUTSIDE_URL_ASCII = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
 
 
 def is_feed_url(url: str) -> bool:
     """True for an absolute http(s) URL with a host and nothing a URL may not contain."""
-    if any(
+    if _OUTSIDE_URL_ASCII.search(url) and any(
         c not in _URL_ASCII
         and (ord(c) < 0xA0 or c.isspace() or unicodedata.category(c) in ("Cf", "Cc", "Co"))
         for c in url

@@ -27,7 +27,7 @@ _HEAD = 4096
 _BINARY_MIN_CONTROLS = 8
 _WIDE_STARTS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"<\x00", b"\x00<")
 # Bytes that never occur in text: C0 controls other than tab, newline, form feed, return, ESC.
-_BINARY_BYTES = frozenset(range(0x00, 0x09)) | frozenset({0x0B}) | frozenset(range(0x0E, 0x1B))
+_BINARY_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B)])
 # A DOCTYPE with its internal subset; quoted strings may hold "]" and ">".
 _DOCTYPE_SOURCE = r"""<!DOCTYPE(?:[^\[>"']|"[^"]*"|'[^']*'|\[(?:[^\]"']|"[^"]*"|'[^']*')*\])*>"""
 _DOCTYPE = re.compile(_DOCTYPE_SOURCE, re.IGNORECASE)
@@ -68,7 +68,7 @@ def looks_binary(body: bytes) -> bool:
     head = body[:_HEAD]
     if b"\x00" in head:
         return True
-    controls = sum(byte in _BINARY_BYTES for byte in head)
+    controls = len(head) - len(head.translate(None, _BINARY_BYTES))
     return controls > max(_BINARY_MIN_CONTROLS, len(head) // 50)
 
 

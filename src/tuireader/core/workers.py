@@ -1,0 +1,122 @@
+"""Parsing and indexing fetched feeds in worker processes, so a refresh uses every core.
+
+Parsing, sanitizing and computing index terms are pure Python: threads would take turns on
+the GIL. A refresh of many feeds hands them to a small process pool instead, while the main
+process fetches and writes. A refresh of a few feeds parses in a thread: starting processes
+would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from tuireader.core.threads import in_thread
+
+if TYPE_CHECKING:
+    from tuireader.core.ingest import FeedParseError, PreparedFeed
+
+__all__ = ["FeedPreparer", "worker_count"]
+
+# The parsing itself (core.ingest: lxml, the cleaners, the stemmer) is imported with the
+# first body to parse: a refresh that gets only 304s never pays for it.
+_JOB_MODULE = "tuireader.core.ingest"
+
+POOL_MIN_FEEDS = 8  # fewer feeds than this are parsed in a thread
+MAX_WORKERS = 4
+
+
+def worker_count(feeds: int) -> int:
+    """Processes for a refresh of ``feeds`` feeds: 0 (parse in a thread) when few feeds or
+    one core."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if feeds < POOL_MIN_FEEDS or not cores or cores < 2:
+        return 0
+    return min(cores, MAX_WORKERS)
+
+
+class FeedPreparer:
+    """Runs ``prepare_feed`` in up to ``workers`` processes (in a thread when 0).
+
+    The pool starts with the first body to parse, in a thread (starting processes blocks),
+    so a refresh that gets only 304s never starts a process. Parsing in a thread of this
+    process while the pool starts would only slow the downloads and the writes: they share
+    its GIL. If the pool cannot start or breaks (a worker killed by the system, say), the
+    rest is parsed in threads. Leaving the async context manager stops the workers.
+
+    As with any use of ``multiprocessing``, a script that refreshes must keep its top-level
+    code under ``if __name__ == "__main__":``: the workers import the main module.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._starting: asyncio.Future[ProcessPoolExecutor] | None = None
+
+    async def __aenter__(self) -> FeedPreparer:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        starting, self._starting, self._workers = self._starting, None, 0
+        if starting is None:
+            return
+        await asyncio.wait([starting])
+        if not starting.cancelled() and starting.exception() is None:
+            await in_thread(starting.result().shutdown, wait=True, cancel_futures=True)
+
+    async def prepare(
+        self, body: bytes, url: str, content_type: str | None, known: Mapping[str, str]
+    ) -> PreparedFeed | FeedParseError:
+        """``core.ingest.prepare_feed`` off the event loop."""
+        from tuireader.core.ingest import prepare_feed
+
+        pool = await self._running_pool()
+        if pool is not None:
+            job = asyncio.get_running_loop().run_in_executor(
+                pool, prepare_feed, body, url, content_type, dict(known)
+            )
+            try:
+                return await job
+            except BrokenProcessPool:
+                self._workers = 0
+        return await in_thread(prepare_feed, body, url, content_type, known)
+
+    async def _running_pool(self) -> ProcessPoolExecutor | None:
+        """The pool, started the first time; None when there is none (or it broke)."""
+        if self._workers <= 0:
+            return None
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(in_thread(_started_pool, self._workers))
+        await asyncio.wait([self._starting])
+        if self._starting.cancelled() or self._starting.exception() is not None:
+            self._workers = 0  # no processes here (a sandbox, a limit): threads it is
+            return None
+        return self._starting.result()
+
+
+def _started_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool whose workers are running (each has answered once)."""
+    # forkserver: the workers are forked from a clean server process, never from this one,
+    # which may be running threads (the reader's UI, the writer) whose locks a fork would copy.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload([_JOB_MODULE])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        for started in [pool.submit(os.getpid) for _ in range(workers)]:
+            started.result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    return pool

@@ -1,0 +1,127 @@
+"""Parsing in worker processes and writing in batches give what one thread would give."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.feedgen import rss, rss_item
+from tests.feedserver import FeedServer, Response
+from tuireader.core import workers
+from tuireader.core.config import Config, FeedConfig, FetchConfig
+from tuireader.core.ingest import FeedParseError, prepare_entries, prepare_feed
+from tuireader.core.parse import parse_feed
+from tuireader.core.refresh import RefreshReport, refresh
+from tuireader.core.store import Store, StoreError
+from tuireader.core.workers import FeedPreparer
+
+FEEDS = 12  # more than POOL_MIN_FEEDS: a process pool where the machine has two cores
+
+
+def serve_feeds(server: FeedServer) -> list[str]:
+    """Twelve feeds of five items each, one of them an HTML page, one with a hostile title."""
+    urls = []
+    for number in range(FEEDS):
+        items = [rss_item(number * 100 + i) for i in range(5)]
+        if number == 3:
+            items[0] = rss_item(300, title="عنوان \x1b[31mملون\x1b[0m [b]x[/b]")
+        body = rss(items, title=f"مصدر {number}")
+        if number == 7:
+            body = b"<html><body><p>not a feed</p></body></html>"
+        server.routes[f"/feed{number}.xml"] = Response(body=body, headers={"ETag": f'"v{number}"'})
+        urls.append(server.url(f"/feed{number}.xml"))
+    return urls
+
+
+def run(database: Path, urls: list[str]) -> RefreshReport:
+    config = Config(
+        feeds=tuple(FeedConfig(u) for u in urls), fetch=FetchConfig(deadline=10.0, timeout=5.0)
+    )
+    return asyncio.run(refresh(database, config))
+
+
+def stored(database: Path) -> list[tuple[object, ...]]:
+    """Everything a refresh wrote about articles and their index, in a stable order."""
+    with sqlite3.connect(database) as db:
+        return db.execute(
+            "SELECT f.config_url, a.key, a.title, a.section, a.content_hash, s.title, s.body"
+            " FROM articles a JOIN feeds f ON f.id = a.feed_id JOIN search s ON s.rowid = a.id"
+            " ORDER BY f.config_url, a.key"
+        ).fetchall()
+
+
+def test_processes_and_one_thread_store_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FeedServer() as server:
+        urls = serve_feeds(server)
+        pooled = run(tmp_path / "pooled.db", urls)
+        monkeypatch.setattr(workers, "POOL_MIN_FEEDS", FEEDS + 1)
+        threaded = run(tmp_path / "threaded.db", urls)
+    for report in (pooled, threaded):
+        assert report.new == (FEEDS - 1) * 5
+        [failed] = report.failed
+        assert failed.outcome == "parse_error" and "HTML" in (failed.error or "")
+    rows = stored(tmp_path / "pooled.db")
+    assert len(rows) == (FEEDS - 1) * 5
+    assert rows == stored(tmp_path / "threaded.db")
+    titles = [str(row[2]) for row in rows]
+    assert "عنوان [31mملون[0m [b]x[/b]" in titles  # ESC removed, brackets kept as text
+
+
+def test_a_second_refresh_finds_nothing_new_and_a_changed_item(tmp_path: Path) -> None:
+    with FeedServer() as server:
+        urls = serve_feeds(server)
+        run(tmp_path / "db.sqlite", urls)
+        edited = [rss_item(i, title="عنوان معدل") if i == 2 else rss_item(i) for i in range(5)]
+        server.routes["/feed0.xml"] = Response(body=rss(edited, title="مصدر 0"))
+        again = run(tmp_path / "db.sqlite", urls)
+    assert again.new == 0
+    assert sum(feed.updated for feed in again.feeds) == 1
+    with Store(tmp_path / "db.sqlite") as store:
+        [hit] = store.search_ids('"معدل"', limit=10)
+        assert store.rows_by_id([hit])[0].title == "عنوان معدل"
+
+
+async def test_a_worker_process_prepares_what_this_process_would() -> None:
+    body = rss([rss_item(i) for i in range(4)] + [rss_item(1)])  # item 1 twice
+    url = "https://news.example/feed.xml"
+    async with FeedPreparer(1) as preparer:
+        remote = await preparer.prepare(body, url, None, {})
+        error = await preparer.prepare(b"<html><body>no</body></html>", url, "text/html", {})
+    local = prepare_feed(body, url, None, {})
+    assert not isinstance(remote, FeedParseError) and not isinstance(local, FeedParseError)
+    assert remote.changed == local.changed
+    assert len(remote.changed) == 4  # the repeated item counts once
+    assert remote.parsed.entries == local.parsed.entries
+    assert isinstance(error, FeedParseError) and "HTML" in str(error)
+
+
+def test_only_new_and_changed_entries_are_prepared() -> None:
+    parsed = parse_feed(rss(range(1, 6)), url="https://news.example/feed.xml")
+    first = prepare_entries(parsed, {})
+    known = {change.key: change.digest for change in first.changed}
+    assert prepare_entries(parsed, known).changed == ()
+    del known[first.changed[0].key]
+    known[first.changed[1].key] = "an older digest"
+    again = prepare_entries(parsed, known)
+    assert [c.key for c in again.changed] == [c.key for c in first.changed[:2]]
+
+
+def test_writes_of_a_batch_commit_together_or_not_at_all(tmp_path: Path) -> None:
+    parsed = parse_feed(rss(range(1, 4)), url="https://news.example/feed.xml")
+    with Store(tmp_path / "db.sqlite") as store:
+        store.sync_feeds([FeedConfig("https://news.example/feed.xml")])
+        [feed] = store.feeds()
+        with pytest.raises(StoreError), store.transaction():
+            store.store_feed(feed, parsed, now=parsed.entries[0].published)  # type: ignore[arg-type]
+            with store.transaction() as db:  # joins the outer one
+                db.execute("INSERT INTO nowhere VALUES (1)")
+        assert store.count() == 0
+        with store.transaction():
+            store.store_feed(feed, parsed, now=parsed.entries[0].published)  # type: ignore[arg-type]
+            store.record_fetch(feed.id, status=200, error=None, next_fetch=None)
+        assert store.count() == 3
