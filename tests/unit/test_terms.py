@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tuireader.core import terms as terms_module
+from tuireader.core.searchtext import html_text, index_fields
 from tuireader.core.terms import (
     MAX_TOKEN_LENGTH,
     fts_any_query,
@@ -152,6 +154,29 @@ def test_stem_is_stable_under_threads() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         for result in pool.map(run, range(8)):
             assert result == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("المغربيةانتخابات وفيمنel ction2٣.,"), max_size=60))
+def test_the_term_table_gives_what_stemming_each_word_gives(text: str) -> None:
+    expected = [stem(t) for t in tokenize(text) if not is_stopword(t)]
+    assert index_terms(text) == expected
+    assert index_terms(text) == expected  # a second time, from the table
+
+
+def test_the_term_table_starts_over_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    table = terms_module._TermTable()
+    monkeypatch.setattr(terms_module, "_TERMS", table)
+    monkeypatch.setattr(terms_module._TermTable, "LIMIT", 3)
+    words = "الانتخابات المغربية الاقتصادية والحكومة البرلمان"
+    assert index_terms(words) == [stem(t) for t in tokenize(words)]
+    assert 0 < len(table) <= 3
+
+
+def test_html_text_keeps_words_of_adjacent_blocks_apart() -> None:
+    html = "<p>الانتخابات</p><p>المغربية</p><script>var hidden</script><!-- x -->&amp; done"
+    assert html_text(html).split() == ["الانتخابات", "المغربية", "&", "done"]
+    assert index_fields("عنوان", html)[1].split() == index_terms("الانتخابات المغربية done")
 
 
 # --- FTS5 queries --------------------------------------------------------------------------
