@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from tuireader.core.config import FeedConfig
-from tuireader.core.models import Direction, ParsedEntry, ParsedFeed
-from tuireader.core.schema import SCHEMA_VERSION
 from tuireader.core.ingest import entry_key
+from tuireader.core.models import Direction, ParsedEntry, ParsedFeed
+from tuireader.core.schema import MIGRATIONS, SCHEMA_VERSION, _statements
 from tuireader.core.store import ArticleQuery, Store
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
@@ -42,6 +42,35 @@ def test_schema_is_versioned_and_wal(store: Store) -> None:
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.integrity_ok()
+
+
+def test_a_version_2_index_is_carried_over_to_the_ascii_tokenizer(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Store(path) as store:  # today's schema, then taken back to version 2
+        store.sync_feeds([FeedConfig("https://news.example/feed")])
+        store.store_feed(store.feeds()[0], feed_of(entry(1), entry(2)), now=NOW)
+        rows = store._db.execute("SELECT rowid, title, body FROM search ORDER BY rowid").fetchall()
+    db = sqlite3.connect(path, isolation_level=None)
+    for statement in ["DROP TRIGGER articles_delete_search", "DROP TABLE search_vocab"]:
+        db.execute(statement)
+    db.execute("DROP TABLE search")
+    for number in range(2):  # version 2's search table, vocabulary and trigger
+        for statement in _statements(MIGRATIONS[number]):
+            if "search" in statement:
+                db.execute(statement)
+    db.executemany("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", rows)
+    db.execute("PRAGMA user_version = 2")
+    db.close()
+    with Store(path) as store:
+        found = store._db.execute("SELECT rowid, title, body FROM search ORDER BY rowid")
+        assert found.fetchall() == rows
+        schema = store._db.execute("SELECT sql FROM sqlite_master WHERE name = 'search'")
+        assert "ascii" in schema.fetchone()[0]
+        [first] = store.search_ids(f'"{rows[0][1].split()[0]}"', limit=5)[:1]
+        assert first in (rows[0][0], rows[1][0])
+        assert store.document_frequencies()
+        store.delete_feed("https://news.example/feed")
+        assert store._db.execute("SELECT count(*) FROM search").fetchone()[0] == 0
 
 
 def test_store_dedupes_and_keeps_state_through_edits(store: Store) -> None:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tuireader.core import terms as terms_module
+from tuireader.core.schema import SEARCH_TOKENIZER
 from tuireader.core.searchtext import html_text, index_fields
 from tuireader.core.terms import (
     MAX_TOKEN_LENGTH,
@@ -193,9 +194,7 @@ DOCS = {
 @pytest.fixture
 def fts() -> Iterator[sqlite3.Connection]:
     db = sqlite3.connect(":memory:")
-    db.execute(
-        "CREATE VIRTUAL TABLE idx USING fts5(title, body, tokenize='unicode61 remove_diacritics 0')"
-    )
+    db.execute(f'CREATE VIRTUAL TABLE idx USING fts5(title, body, tokenize="{SEARCH_TOKENIZER}")')
     for rowid, (title, body) in DOCS.items():
         db.execute(
             "INSERT INTO idx(rowid, title, body) VALUES (?, ?, ?)",

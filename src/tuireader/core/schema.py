@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 
+# How the search table splits its columns into terms. The columns hold terms that
+# core.terms has already made (letters and digits, "." and "," inside numbers, joined by
+# spaces), so FTS5's plain ASCII tokenizer finds the same terms as unicode61, with less
+# work per insert; non-ASCII characters are always part of a term for it.
+SEARCH_TOKENIZER = "ascii tokenchars '.,'"
+
 # Each entry moves the schema from version i to i + 1. Append; never edit a released step.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -69,6 +75,19 @@ MIGRATIONS: tuple[str, ...] = (
     # 2: document frequencies of index terms, for related articles.
     """
     CREATE VIRTUAL TABLE search_vocab USING fts5vocab (search, 'row');
+    """,
+    # 3: the search table with the ASCII tokenizer (a third less work to index an article).
+    f"""
+    DROP TRIGGER articles_delete_search;
+    DROP TABLE search_vocab;
+    CREATE VIRTUAL TABLE search_next USING fts5 (title, body, tokenize = "{SEARCH_TOKENIZER}");
+    INSERT INTO search_next (rowid, title, body) SELECT rowid, title, body FROM search;
+    DROP TABLE search;
+    ALTER TABLE search_next RENAME TO search;
+    CREATE VIRTUAL TABLE search_vocab USING fts5vocab (search, 'row');
+    CREATE TRIGGER articles_delete_search AFTER DELETE ON articles BEGIN
+        DELETE FROM search WHERE rowid = old.id;
+    END;
     """,
 )
 
