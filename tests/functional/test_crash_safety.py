@@ -55,7 +55,20 @@ def refresh_process(
         stderr=subprocess.PIPE,
         env=child_env(),
         preexec_fn=preexec,
+        start_new_session=True,  # its worker processes share its process group
     )
+
+
+def group_ends(group: int, seconds: float = 10.0) -> bool:
+    """Whether every process of a process group has ended within ``seconds``."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def changing_feeds(server: FeedServer, version: dict[str, int], delay: float) -> None:
@@ -113,6 +126,7 @@ def test_kill_nine_during_refresh(tmp_path: Path) -> None:
             killed_running += process.poll() is None
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)
+            assert group_ends(process.pid)  # no parsing worker outlives the refresh
             with Store(data / "tuireader.db") as store:
                 assert store.integrity_ok()
                 still = {r.id for r in store.articles(ArticleQuery(starred=True), limit=1000)}

@@ -11,6 +11,10 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import select
+import signal
+import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -104,6 +108,44 @@ class FeedPreparer:
         return self._starting.result()
 
 
+def _worker_setup(main_pid: int) -> None:
+    """Set a worker up to stay out of the terminal and to end with the main process.
+
+    Ctrl+C is the main process's to handle (it stops the pool); results and errors come
+    back through the pool, so nothing a worker could print is needed (the reader's screen
+    shares the terminal). A worker holds both ends of its job queue, so it would wait for
+    jobs forever after the main process was killed: a thread watches for that instead.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (1, 2):
+        os.dup2(devnull, stream)
+    os.close(devnull)
+    threading.Thread(target=_exit_with, args=(main_pid,), daemon=True).start()
+
+
+def _exit_with(pid: int) -> None:
+    """Wait for process ``pid`` to end, then end this process at once."""
+    try:
+        handle = os.pidfd_open(pid)  # Linux: readable when the process has ended
+    except (AttributeError, OSError):
+        while _alive(pid):
+            time.sleep(0.5)
+    else:
+        select.select([handle], [], [])
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _started_pool(workers: int) -> ProcessPoolExecutor:
     """A process pool whose workers are running (each has answered once)."""
     # forkserver: the workers are forked from a clean server process, never from this one,
@@ -112,7 +154,12 @@ def _started_pool(workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload([_JOB_MODULE])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_setup,
+        initargs=(os.getpid(),),
+    )
     try:
         for started in [pool.submit(os.getpid) for _ in range(workers)]:
             started.result()
