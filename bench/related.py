@@ -47,6 +47,15 @@ when it was built. Then:
   with a fresh ``TermStats`` (it reads the document frequencies of the whole index), is
   timed apart; the 200 share one ``TermStats`` as the reader does. Median and p95.
   Target at N = 50,000: median <= 30 ms.
+- same story at scale: each synthetic article belongs to a synthetic story (about 4
+  articles: the same seed article, people, place and numbers); the story of every stored
+  article is recovered by replaying ``_corpus``'s draws from its link (checked against the
+  stored categories). Over the 200 sidebars: the share of the other articles of the story
+  shown (recall@8), the share of sidebars showing the story with all its entries before
+  the others ("first"), the share of entries showing the story that are flagged
+  ``same_story`` and of flagged entries that show it. A guard that speed is not bought with
+  quality; no target. Stories of one seed article share half their sentences, so another
+  story of the same seed often looks like the same story: a limit of the corpus.
 - search: 200 queries of 1-3 content words taken from one demo sentence (so that they occur
   together; 3 Arabic for 1 English), each run as typed in full with ``prefix=False`` and, with
   its last word cut short (as while typing), with ``prefix=True``: 400 searches (limit 100).
@@ -70,6 +79,7 @@ import math
 import os
 import pstats
 import random
+import re
 import sqlite3
 import statistics
 import sys
@@ -492,6 +502,86 @@ def _article_ids(database: Path) -> list[int]:
         return [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id")]
 
 
+_SYNTHETIC_LINK = re.compile(r"https://source(\d+)\.bench\.invalid/\w+/(\d+)$")
+
+
+def synthetic_stories(database: Path, articles: int, seed: int) -> dict[int, str] | None:
+    """The synthetic story of each stored article, by id, found by replaying the first draws
+    of ``_corpus._entry`` from the article's link; None when the replay disagrees with what
+    was stored (the story's place must be among each checked article's categories)."""
+    stories: dict[int, str] = {}
+    checks: list[tuple[str, str, str, list[str]]] = []
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        for article_id, link, categories in db.execute(
+            "SELECT id, link, categories FROM articles ORDER BY id"
+        ):
+            match = _SYNTHETIC_LINK.match(link or "")
+            if match is None:
+                return None
+            plan = _corpus._plan(int(match.group(1)))
+            chooser = random.Random(f"{seed}:{plan.number}:{match.group(2)}")
+            language = plan.language
+            topics = (
+                _corpus._EN_TOPICS
+                if language == "en"
+                else tuple(t for t in _corpus.TOPIC_NAMES if t != "science")
+            )
+            topic = plan.topic or chooser.choice(topics)
+            share = (1 / 7 if language == "en" else 6 / 7) / len(topics)
+            count = max(1, round(articles * share / _corpus.ARTICLES_PER_STORY))
+            key = f"{language}:{topic}:{chooser.randrange(count)}"
+            stories[article_id] = key
+            if len(checks) < 50:
+                checks.append((key, language, topic, json.loads(categories)))
+    for key, language, topic, categories in checks:
+        if _corpus._story(key, language, topic, seed).place not in categories:
+            return None
+    return stories
+
+
+@dataclass(frozen=True, slots=True)
+class StoryAtScale:
+    """Same-story figures of the sampled sidebars against the synthetic stories."""
+
+    articles: int  # sampled articles whose story has other articles
+    recall: float  # share of the other articles of the story shown in the sidebar
+    first: float  # sidebars showing the story, with all its entries before the others
+    flagged: float  # share of the entries showing the story that are flagged same_story
+    flag_precision: float  # share of the entries flagged same_story that show the story
+    mean_story: float  # articles per story, the target included
+
+
+def story_at_scale(
+    stories: dict[int, str], sidebars: dict[int, list[RelatedEntry]]
+) -> StoryAtScale:
+    """Recall, first and flag figures of ``sidebars`` against the synthetic ``stories``."""
+    members: dict[str, set[int]] = {}
+    for article_id, key in stories.items():
+        members.setdefault(key, set()).add(article_id)
+    recall: list[float] = []
+    first: list[bool] = []
+    flagged = showing = flags = 0
+    for article_id, entries in sidebars.items():
+        story = members[stories[article_id]] - {article_id}
+        if not story:
+            continue
+        same = [bool(story & set(shown(entry))) for entry in entries]
+        listed = story & {i for entry in entries for i in shown(entry)}
+        recall.append(len(listed) / len(story))
+        first.append(any(same) and all(same[: sum(same)]))
+        showing += sum(same)
+        flagged += sum(1 for entry, s in zip(entries, same, strict=True) if s and entry.same_story)
+        flags += sum(1 for entry in entries if entry.same_story)
+    return StoryAtScale(
+        len(recall),
+        statistics.fmean(recall) if recall else 0.0,
+        statistics.fmean(first) if first else 0.0,
+        flagged / showing if showing else 0.0,
+        flagged / flags if flags else 0.0,
+        statistics.fmean(len(m) for m in members.values()),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Query:
     """One search as a user would type it."""
@@ -566,10 +656,12 @@ def run_speed(articles: int, seed: int, rebuild: bool, profile: bool) -> bool:
         load, _ = timed(lambda: TermStats().refresh(store))
         related: list[Timing] = []
         entries: list[int] = []
+        sidebars: dict[int, list[RelatedEntry]] = {}
         for article_id in sample[1:]:
             timing, result = timed(partial(related_articles, store, article_id, stats=stats))
             related.append(timing)
             entries.append(len(result))
+            sidebars[article_id] = result
         searches: dict[tuple[str, bool], list[Timing]] = {}
         hits: dict[tuple[str, bool], list[int]] = {}
         for query in queries:
@@ -619,6 +711,22 @@ def run_speed(articles: int, seed: int, rebuild: bool, profile: bool) -> bool:
     ]
     hit_rows.append(["related entries per article", statistics.median(entries), ""])
     print_table("Results", ["operation", "median results", "none found"], hit_rows)
+    stories = synthetic_stories(database, articles, seed)
+    if stories is None:
+        print("\n(the synthetic stories could not be replayed from bench/_corpus.py)")
+    else:
+        scale = story_at_scale(stories, sidebars)
+        print_table(
+            f"Same story at {stored} articles ({scale.articles} sampled articles whose"
+            f" synthetic story has others; {scale.mean_story:.1f} articles per story)",
+            ["metric", "value"],
+            [
+                [f"same-story recall@{SIDEBAR} (default limit)", scale.recall],
+                ["same-story first", scale.first],
+                ["entries showing the story flagged same_story", scale.flagged],
+                ["entries flagged same_story showing the story", scale.flag_precision],
+            ],
+        )
 
     met = True
     for clock in ("wall", "cpu"):
@@ -646,16 +754,21 @@ def run_speed(articles: int, seed: int, rebuild: bool, profile: bool) -> bool:
 _STEPS = {
     "related_articles": [
         ("core/similar.py", "related_articles", "related_articles (whole call)"),
+        ("core/similar.py", "refresh", "TermStats.refresh: has the index changed?"),
         ("core/store.py", "article", "Store.article: the target"),
-        ("core/store.py", "index_terms_of", "Store.index_terms_of: stored terms (x2)"),
-        ("core/related.py", "strongest_terms", "strongest_terms: the candidate query"),
-        ("core/store.py", "search_ids", "Store.search_ids: FTS5 OR query, bm25 order"),
-        ("core/store.py", "rows_by_id", "Store.rows_by_id: candidate rows"),
+        ("core/store.py", "index_terms_of", "Store.index_terms_of: the target's terms"),
+        ("core/related.py", "candidate_query", "candidate_query: terms, weights, gate"),
+        ("core/store.py", "overlap_candidates", "candidates: FTS5 weighted overlap"),
+        ("core/similar.py", "_candidate_docs", "candidates' terms, section, date"),
         ("core/related.py", "rank_related", "rank_related (whole ranking)"),
         ("core/related.py", "_doc_features", "  term counts of each candidate"),
-        ("core/related.py", "_vector", "  tf-idf vectors (text, titles)"),
+        ("core/related.py", "_dot", "  dot products with the target"),
+        ("core/related.py", "_weights", "  tf-idf weights (norms, vectors)"),
+        ("core/related.py", "_link_stories", "  follow-ups of follow-ups"),
+        ("core/related.py", "shared", "  shared phrases"),
         ("core/related.py", "add", "  _Grouper.add: near-duplicate grouping"),
-        ("core/related.py", "_cosine", "  cosines (scoring and grouping)"),
+        ("core/store.py", "rows_by_id", "Store.rows_by_id: rows of the entries"),
+        ("core/similar.py", "_more_from_section", "filling from the section"),
     ],
     "search": [
         ("core/search.py", "search", "search (whole call)"),

@@ -108,6 +108,34 @@ def test_related_puts_the_same_story_first(demo: tuple[Store, dict[int, Any]]) -
     assert len(misses) / checked <= 0.1, misses
 
 
+def test_same_story_entries_come_before_all_others(demo: tuple[Store, dict[int, Any]]) -> None:
+    store, labels = demo
+    stats = TermStats()
+    english = {i for i, label in labels.items() if label["source"] == "dispatch"}
+    checked, misses = 0, []
+    for article_id, label in labels.items():
+        story = {
+            other
+            for other, other_label in labels.items()
+            if other != article_id
+            and label["story"] is not None
+            and other_label["story"] == label["story"]
+            and (other in english) == (article_id in english)
+        }
+        if not story:
+            continue
+        checked += 1
+        entries = related_articles(store, article_id, limit=8, stats=stats)
+        same = [bool({e.row.id, *(r.id for r in e.also)} & story) for e in entries]
+        if not (any(same) and all(same[: sum(same)])):
+            misses.append(store.article(article_id).title)  # type: ignore[union-attr]
+    assert checked >= 30
+    # Known misses, both about the IMF mission, whose link to the rate cut is one phrase:
+    # its own sidebar puts the budget vote first, and the banks' sidebar shows it only to
+    # fill the section. See bench/related.py --show-misses.
+    assert len(misses) <= 2, misses
+
+
 def test_reprints_are_grouped(demo: tuple[Store, dict[int, Any]]) -> None:
     store, labels = demo
     guid_to_id = {}

@@ -3,6 +3,7 @@ near-duplicate reprints, and distractors that share words but not the story."""
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from dataclasses import replace
@@ -14,8 +15,10 @@ from hypothesis import strategies as st
 
 from tuireader.core import related as related_module
 from tuireader.core.related import (
+    IdfTable,
     RelatedDoc,
     RelatedResult,
+    candidate_query,
     entities,
     rank_related,
     strongest_terms,
@@ -315,6 +318,214 @@ def test_strongest_terms_of_the_election_article() -> None:
     assert "في" not in terms
     query = fts_any_query(terms)
     assert query is not None and query.count(" OR ") == 5
+
+
+# --- idf table and candidate query --------------------------------------------------------
+
+
+def test_idf_table_computes_once_from_a_mapping_or_a_function() -> None:
+    calls: list[str] = []
+
+    def frequency(term: str) -> int:
+        calls.append(term)
+        return {"rare": 1, "common": 90}.get(term, 0)
+
+    table = IdfTable(frequency, 100)
+    assert table["rare"] == pytest.approx(math.log(101 / 2) + 1)
+    assert table["common"] < table["rare"] < table["unseen"]
+    assert table["rare"] == table["rare"] and calls.count("rare") == 1  # kept
+    assert IdfTable({"rare": 1}, 100)["rare"] == table["rare"]
+    assert table.df("common") == 90
+
+
+def election_df() -> Counter[str]:
+    df: Counter[str] = Counter()
+    for article in ARTICLES:
+        df.update(set(index_terms(article.title)) | set(index_terms(article.text)))
+    return df
+
+
+def test_candidate_query_without_budgets_is_the_strongest_terms() -> None:
+    df = election_df()
+    idf = IdfTable(df, len(ARTICLES))
+    query = candidate_query(BY_ID[1], idf)
+    assert query is not None
+    assert list(query.weights) == strongest_terms(BY_ID[1], df, len(ARTICLES))
+    assert set(query.gate) == set(query.weights)  # no gate budget: every term opens the gate
+    weights, _ = related_module._vector(related_module._doc_features(BY_ID[1]).counts, idf)
+    for term, weight in query.weights.items():
+        assert weight == pytest.approx(weights[term] * idf[term])
+
+
+def test_candidate_query_keeps_within_its_postings_budgets() -> None:
+    # An index of 1,000 articles where most words are common and a few are rare.
+    df = {term: 300 for term in index_terms(BY_ID[1].title + " " + BY_ID[1].text)}
+    rare = ["تشريع", "لفتيت", "102"]
+    df.update({"تشريع": 4, "لفتيت": 2, "102": 30})
+    idf = IdfTable(df, 1000)
+    unlimited = candidate_query(BY_ID[1], idf)
+    query = candidate_query(BY_ID[1], idf, postings=1000, gate_postings=10, least=3)
+    assert unlimited is not None and query is not None
+    assert len(query.weights) < len(unlimited.weights)
+    assert set(rare) <= set(query.weights)
+    read = sum(df.get(term, 0) for term in query.weights)
+    first_three = sum(df.get(term, 0) for term in list(query.weights)[:3])
+    assert read <= max(1000, first_three)
+    assert query.gate == ("لفتيت", "تشريع")  # the rarest, up to 10 articles together
+    # The gate always holds the rarest term, whatever the budget.
+    tight = candidate_query(BY_ID[1], idf, gate_postings=1)
+    assert tight is not None and tight.gate == ("لفتيت",)
+    empty = replace(BY_ID[13], id=90, title="", text="")
+    assert candidate_query(empty, idf) is None
+
+
+def test_a_gate_of_words_found_nowhere_else_opens_further() -> None:
+    df = {term: 300 for term in index_terms(BY_ID[1].title + " " + BY_ID[1].text)}
+    df.update({"تشريع": 1, "لفتيت": 1, "102": 30})  # the first two: only in this article
+    idf = IdfTable(df, 1000)
+    alone = candidate_query(BY_ID[1], idf, gate_postings=10)
+    assert alone is not None and alone.gate == ("تشريع", "لفتيت")
+    opened = candidate_query(BY_ID[1], idf, gate_postings=10, gate_least=20)
+    assert opened is not None and opened.gate == ("تشريع", "لفتيت", "102")
+
+
+# --- same story beyond the similarity threshold --------------------------------------------
+
+
+def economy(article_id: int, title: str, text: str) -> RelatedDoc:
+    return RelatedDoc(article_id, title, text, "Economy", ("Economy",), T0)
+
+
+RATE_CUT = economy(
+    1,
+    "Central bank announces an interest rate cut",
+    "The central bank announced an interest rate cut to 2.25 percent on Tuesday, citing "
+    "slowing inflation and weak lending to small businesses.",
+)
+IMF_REACTION = economy(
+    2,
+    "IMF mission sees growth at 3.9 percent despite drought",
+    "The IMF mission said growth would reach 3.9 percent next year despite the drought. It "
+    "called the recent interest rate cut consistent with easing price pressures, and urged "
+    "subsidy reform and a wider tax base.",
+)
+FUEL = economy(
+    3,
+    "Fuel prices fall after OPEC decision",
+    "Fuel prices fall by 40 cents a litre after OPEC raised output; the interest of drivers "
+    "in electric cars slowed, the ministry said on Tuesday.",
+)
+BANKS = economy(
+    4,
+    "Banks pledge cheaper mortgages",
+    "Commercial banks pledged cheaper mortgages after the central bank decision, passing on "
+    "the interest rate cut to home buyers within weeks.",
+)
+REFINANCING = economy(
+    5,
+    "Home buyers rush to refinance mortgages",
+    "Home buyers rushed to refinance their mortgages as commercial banks passed on cheaper "
+    "loans within weeks, with small lenders following after the central decision.",
+)
+RATE_STORY = [RATE_CUT, IMF_REACTION, FUEL, BANKS, REFINANCING]
+
+
+def rate_df(**frequencies: int) -> dict[str, int]:
+    """An index of 1,000 articles in which these words are rare, but a few common ones."""
+    df = {
+        term: 3
+        for article in RATE_STORY
+        for term in index_terms(article.title + " " + article.text)
+    }
+    df.update(dict.fromkeys(index_terms("the said on percent Tuesday"), 400))
+    df.update(frequencies)
+    return df
+
+
+def similarity(a: RelatedDoc, b: RelatedDoc, df: dict[str, int]) -> float:
+    idf = IdfTable(df, 1000)
+    features = related_module._doc_features
+    return related_module._cosine(
+        related_module._vector(features(a).counts, idf),
+        related_module._vector(features(b).counts, idf),
+    )
+
+
+def flags(target: RelatedDoc, candidates: list[RelatedDoc], df: dict[str, int]) -> dict[int, bool]:
+    return {r.id: r.same_story for r in rank_related(target, candidates, df=df, n_docs=1000)}
+
+
+def test_shared_distinctive_phrases_make_a_reaction_the_same_story(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    df = rate_df()
+    # The reaction shares "interest rate" and "rate cut", and too few words to pass on them.
+    assert similarity(RATE_CUT, IMF_REACTION, df) >= related_module.PHRASE_MIN_SIMILARITY
+    assert similarity(RATE_CUT, IMF_REACTION, df) < related_module.SAME_STORY_SIMILARITY
+    assert flags(RATE_CUT, [IMF_REACTION, FUEL], df) == {2: True, 3: False}
+    # the fuel report shares the word "interest", not a phrase
+    results = rank_related(RATE_CUT, [FUEL, IMF_REACTION], df=df, n_docs=1000)
+    assert [r.id for r in results] == [2, 3]
+
+    # A phrase is distinctive when its rarer word is: two common words say nothing.
+    def phrases(df: dict[str, int]) -> int:
+        return related_module._Phrases(RATE_CUT, IdfTable(df, 1000)).shared(IMF_REACTION)
+
+    assert phrases(df) == 2
+    assert phrases(rate_df(interest=200)) == 2  # "rate" is still rare
+    assert phrases(rate_df(interest=200, rate=200)) == 1  # "rate cut" is left
+    assert phrases(rate_df(interest=200, rate=200, cut=200)) == 0
+    monkeypatch.setattr(related_module, "SAME_STORY_PHRASES", 3)
+    assert flags(RATE_CUT, [IMF_REACTION, FUEL], df)[2] is False
+
+
+def test_a_follow_up_of_a_follow_up_is_the_same_story(monkeypatch: pytest.MonkeyPatch) -> None:
+    df = rate_df()
+    # Refinancing follows the banks' pledge more than the rate cut itself.
+    assert similarity(RATE_CUT, REFINANCING, df) < related_module.SAME_STORY_SIMILARITY
+    assert similarity(BANKS, REFINANCING, df) >= related_module.STORY_LINK_SIMILARITY
+    assert flags(RATE_CUT, [BANKS, REFINANCING, FUEL], df) == {4: True, 5: True, 3: False}
+    assert flags(RATE_CUT, [REFINANCING, FUEL], df)[5] is False  # no link without the pledge
+    monkeypatch.setattr(related_module, "STORY_LINK_SIMILARITY", 1.01)
+    assert flags(RATE_CUT, [BANKS, REFINANCING, FUEL], df)[5] is False
+
+
+def test_the_same_words_a_season_apart_are_not_the_same_story() -> None:
+    later = replace(BY_ID[2], published=BY_ID[1].published + timedelta(days=60))
+    soon = replace(BY_ID[2], published=BY_ID[1].published + timedelta(days=20))
+    others = [a for a in ARTICLES if a.id != 2]
+    assert entry_of(rank_related(BY_ID[1], [*others, soon]), 2).same_story
+    moved = entry_of(rank_related(BY_ID[1], [*others, later]), 2)
+    assert not moved.same_story  # still related, below the story
+    results = rank_related(BY_ID[1], [*others, later])
+    assert results.index(moved) >= len([r for r in results if r.same_story])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(BY_ID)), st.sampled_from(sorted(BY_ID)))
+def test_scores_match_a_plain_cosine(target_id: int, other_id: int) -> None:
+    """The C-speed vectors give the textbook cosine (exact sums, as in the first version)."""
+    df = election_df()
+    idf = IdfTable(df, len(ARTICLES))
+    counts_a = related_module._doc_features(BY_ID[target_id]).counts
+    counts_b = related_module._doc_features(BY_ID[other_id]).counts
+
+    def plain(counts: Counter[str]) -> dict[str, float]:
+        return {t: (1 + math.log(n)) * (math.log(21 / (df[t] + 1)) + 1) for t, n in counts.items()}
+
+    a, b = plain(counts_a), plain(counts_b)
+    dot = math.fsum(w * b[t] for t, w in a.items() if t in b)
+    norms = math.sqrt(math.fsum(w * w for w in a.values())) * math.sqrt(
+        math.fsum(w * w for w in b.values())
+    )
+    expected = dot / norms if norms else 0.0
+    vector_a = related_module._vector(counts_a, idf)
+    assert related_module._cosine(vector_a, related_module._vector(counts_b, idf)) == (
+        pytest.approx(expected, abs=1e-12)
+    )
+    if vector_a[1]:
+        fast = related_module._dot(vector_a[0], counts_b, idf)
+        assert fast == pytest.approx(dot, abs=1e-9)
 
 
 # --- entities ------------------------------------------------------------------------------

@@ -1,18 +1,25 @@
 """Related articles: a pure, deterministic ranking of candidates for one article.
 
-The store fetches candidates (the articles matching the target's ``strongest_terms`` in the
-FTS5 index, best bm25 first, a couple of hundred); ``rank_related`` re-ranks them:
+The store fetches candidates with the target's ``candidate_query`` (its strongest terms,
+weighted; a few dozen articles, see ``core.similar``); ``rank_related`` re-ranks them:
 
 - topical score = cosine of tf·idf term vectors (title terms counted ``TITLE_WEIGHT`` times,
   sublinear tf), raised by up to ``ENTITY_WEIGHT`` (×1.3) by the share of the target's names
   (``entities``, found in its title and lede) that the candidate mentions: names lift a
   textual match but do not make one. A candidate below ``MIN_TOPICAL`` gets no entry of its
-  own, whatever its section or date (it may still be listed as a reprint of an entry);
+  own, whatever its section or date, unless it is the same story (it may still be listed as
+  a reprint of an entry);
 - the topical score is then scaled up by context: same section, shared categories, and how
   close the two dates are;
-- ``same_story``: similarity ≥ ``SAME_STORY_SIMILARITY``, or similarity ≥
-  ``SAME_STORY_MIN_SIMILARITY`` with two of the target's names mentioned. Same-story entries
-  (other coverage, follow-ups) come first, each its own entry;
+- ``same_story``, any of: similarity ≥ ``SAME_STORY_SIMILARITY``; similarity ≥
+  ``SAME_STORY_MIN_SIMILARITY`` with two of the target's names mentioned; similarity ≥
+  ``PHRASE_MIN_SIMILARITY`` with ``SAME_STORY_PHRASES`` distinctive phrases of the target
+  in common (adjacent index terms whose rarer term occurs in at most ``PHRASE_MAX_SHARE``
+  of the index, as a phrase occurs in no more articles than its rarer word: "سعر فائدة",
+  "حملة تلقيح"); or, one step further, similarity ≥
+  ``STORY_LINK_SIMILARITY`` with a candidate flagged by one of those rules (a follow-up of a
+  follow-up); and, in every case, published within ``STORY_DAYS`` of the target. Same-story
+  entries (other coverage, follow-ups) come first, each its own entry;
 - near-duplicates (title cosine ≥ ``NEAR_DUP_TITLE`` and whole-text cosine ≥
   ``NEAR_DUP_TEXT``: the same report reprinted) are one entry: the best ranked is the entry,
   the others are listed in ``also``, best first. This holds among candidates and for reprints
@@ -20,10 +27,14 @@ FTS5 index, best bm25 first, a couple of hundred); ``rank_related`` re-ranks the
   other reprints. The source is not compared: a feed that republishes its own report is
   grouped as well.
 
-The idf comes from the whole index when ``df`` and ``n_docs`` are given, else from the pool
-(target + candidates). Only the first ``TEXT_LIMIT`` characters of a text (or 240 stored
-terms) are read: news puts the story first, and it keeps the ranking fast. Ties are broken
-by id, so the same data gives the same list, in whatever order the candidates come.
+The idf comes from the whole index when ``df`` and ``n_docs`` (or an ``IdfTable``) are
+given, else from the pool (target + candidates). Only the first ``TEXT_LIMIT`` characters of
+a text (or 240 stored terms) are read: news puts the story first, and it keeps the ranking
+fast. Vectors are built with ``map`` over dict methods, so that the per-term loops run in C,
+and only when needed: a candidate's cosine with the target needs its norm and the terms it
+shares, and its whole vector only for the near-duplicate test, which first compares title
+terms. Ties are broken by id, and sums run in an order fixed by the data, so the same data
+gives the same list, to the last bit of the scores, in whatever order the candidates come.
 """
 
 from __future__ import annotations
@@ -31,10 +42,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import pairwise
+from operator import mul
 
 from tuireader.core.arabic import normalize
 from tuireader.core.terms import (
@@ -51,12 +64,20 @@ __all__ = [
     "MIN_TOPICAL",
     "NEAR_DUP_TEXT",
     "NEAR_DUP_TITLE",
+    "PHRASE_MAX_SHARE",
+    "PHRASE_MIN_SIMILARITY",
     "SAME_STORY_MIN_SIMILARITY",
+    "SAME_STORY_PHRASES",
     "SAME_STORY_SIMILARITY",
+    "STORY_DAYS",
+    "STORY_LINK_SIMILARITY",
     "TEXT_LIMIT",
     "TITLE_WEIGHT",
+    "CandidateQuery",
+    "IdfTable",
     "RelatedDoc",
     "RelatedResult",
+    "candidate_query",
     "entities",
     "rank_related",
     "strongest_terms",
@@ -70,6 +91,11 @@ ENTITY_WEIGHT = 0.3
 MIN_TOPICAL = 0.08
 SAME_STORY_SIMILARITY = 0.17
 SAME_STORY_MIN_SIMILARITY = 0.1  # with two shared entities
+STORY_LINK_SIMILARITY = 0.2  # with an article of the same story
+STORY_DAYS = 30.0  # the same story is published within this many days of the target
+PHRASE_MIN_SIMILARITY = 0.08  # with SAME_STORY_PHRASES shared phrases
+SAME_STORY_PHRASES = 2
+PHRASE_MAX_SHARE = 0.07  # a phrase's rarer word occurs in at most this share of the index
 NEAR_DUP_TITLE = 0.5
 NEAR_DUP_TEXT = 0.75
 SECTION_BOOST = 0.1
@@ -266,16 +292,19 @@ def _mentioned(names: tuple[_Name, ...], terms: Mapping[str, float]) -> int:
 
 @dataclass(frozen=True, slots=True)
 class _Features:
-    counts: Mapping[str, float]  # sublinear tf, title weighted
-    title_counts: Mapping[str, float]
+    counts: Counter[str]  # term counts, title terms counted TITLE_WEIGHT times more
+    title_counts: Counter[str]
 
 
-_SUBLINEAR = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
+class _SublinearTf(dict[int, float]):
+    """1 + log(tf), computed once per count."""
+
+    def __missing__(self, count: int) -> float:
+        value = self[count] = 1.0 + math.log(count)
+        return value
 
 
-def _sublinear(counts: Counter[str]) -> dict[str, float]:
-    table = _SUBLINEAR
-    return {term: table[n] if n < 64 else 1.0 + math.log(n) for term, n in counts.items()}
+_SUBLINEAR = _SublinearTf()
 
 
 @lru_cache(maxsize=4096)
@@ -285,55 +314,183 @@ def _features(title: str, text: str, title_terms: str | None, text_terms: str | 
     if text_terms is None:
         text_terms = " ".join(index_terms(text))
     in_title = Counter(title_terms.split())
-    combined = Counter(text_terms.split()[:_TEXT_TERMS_LIMIT])
+    combined = Counter(text_terms.split(None, _TEXT_TERMS_LIMIT)[:_TEXT_TERMS_LIMIT])
     for term, n in in_title.items():
         combined[term] += TITLE_WEIGHT * n
-    return _Features(counts=_sublinear(combined), title_counts=_sublinear(in_title))
+    return _Features(counts=combined, title_counts=in_title)
 
 
 def _doc_features(doc: RelatedDoc) -> _Features:
     return _features(doc.title, doc.text[:TEXT_LIMIT], doc.title_terms, doc.text_terms)
 
 
+@lru_cache(maxsize=1024)
+def _pairs(
+    title: str, text: str, title_terms: str | None, text_terms: str | None
+) -> frozenset[str]:
+    """The phrases of an article: pairs of adjacent index terms (stopwords were left out of
+    them), in its title and its first terms, each as "first second"."""
+    if title_terms is None:
+        title_terms = " ".join(index_terms(title))
+    if text_terms is None:
+        text_terms = " ".join(index_terms(text))
+    pairs: set[str] = set()
+    for terms in (
+        title_terms.split(),
+        text_terms.split(None, _TEXT_TERMS_LIMIT)[:_TEXT_TERMS_LIMIT],
+    ):
+        pairs.update(map(" ".join, pairwise(terms)))
+    return frozenset(pairs)
+
+
+def _doc_pairs(doc: RelatedDoc) -> frozenset[str]:
+    return _pairs(doc.title, doc.text[:TEXT_LIMIT], doc.title_terms, doc.text_terms)
+
+
+class IdfTable(dict[str, float]):
+    """Inverse document frequencies, ``log((n_docs + 1) / (df + 1)) + 1``, computed when a
+    term is first looked up and kept: one table can serve many rankings over the same index.
+
+    ``df`` gives a term's document frequency among ``n_docs`` articles (a mapping, or a
+    function of the term)."""
+
+    __slots__ = ("_df", "n_docs")
+
+    def __init__(self, df: Callable[[str], int] | Mapping[str, int], n_docs: int) -> None:
+        super().__init__()
+        self._df: Callable[[str], int] = df if callable(df) else (lambda term: df.get(term, 0))
+        self.n_docs = n_docs
+
+    def df(self, term: str) -> int:
+        """The document frequency of ``term``."""
+        return self._df(term)
+
+    def __missing__(self, term: str) -> float:
+        value = self[term] = math.log((self.n_docs + 1) / (self._df(term) + 1)) + 1.0
+        return value
+
+
 _Idf = Mapping[str, float]
+_Vector = tuple[dict[str, float], float]
 
 
-def _vector(counts: Mapping[str, float], idf: _Idf) -> tuple[dict[str, float], float]:
+# These loops run over every term of every candidate: map() over bound methods keeps them in
+# C, which is where most of the time of a ranking goes.
+def _weights(counts: Counter[str], idf: _Idf) -> list[float]:
+    """Sublinear tf times idf for each term of ``counts``, in its order."""
+    return list(
+        map(mul, map(_SUBLINEAR.__getitem__, counts.values()), map(idf.__getitem__, counts))
+    )
+
+
+def _norm(weights: list[float]) -> float:
+    return math.sqrt(sum(map(mul, weights, weights)))
+
+
+def _vector(counts: Counter[str], idf: _Idf) -> _Vector:
     """tf·idf weights and their Euclidean norm."""
-    vector = {term: weight * idf[term] for term, weight in counts.items()}
-    return vector, math.sqrt(math.fsum([w * w for w in vector.values()]))
+    weights = _weights(counts, idf)
+    return dict(zip(counts, weights, strict=True)), _norm(weights)
 
 
-def _cosine(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:
+def _dot(vector: dict[str, float], counts: Counter[str], idf: _Idf) -> float:
+    """The dot product of ``vector`` with the tf·idf weights of ``counts`` (which need not
+    be built), summed in the order of ``counts``: the same pair gives the same bits."""
+    shared = list(filter(vector.__contains__, counts))
+    theirs = map(
+        mul,
+        map(_SUBLINEAR.__getitem__, map(counts.__getitem__, shared)),
+        map(idf.__getitem__, shared),
+    )
+    dot: float = sum(map(mul, map(vector.__getitem__, shared), theirs))
+    return dot
+
+
+def _cosine(a: _Vector, b: _Vector) -> float:
     (va, na), (vb, nb) = a, b
     if not na or not nb:
         return 0.0
     if len(va) > len(vb):
         va, vb = vb, va
-    # fsum is exact whatever the order of the terms, which keeps scores reproducible.
-    return math.fsum([w * vb[t] for t, w in va.items() if t in vb]) / (na * nb)
-
-
-def _idf_table(
-    terms: Iterable[str], df: Callable[[str], int] | Mapping[str, int], n_docs: int
-) -> dict[str, float]:
-    lookup: Callable[[str], int] = df if callable(df) else (lambda term: df.get(term, 0))
-    return {term: math.log((n_docs + 1) / (lookup(term) + 1)) + 1.0 for term in terms}
+    # The shared terms in va's order (a dict keeps the order of the text), so that the same
+    # pair always sums in the same order: the scores are reproducible to the last bit.
+    shared = list(filter(vb.__contains__, va))
+    dot: float = sum(map(mul, map(va.__getitem__, shared), map(vb.__getitem__, shared)))
+    return dot / (na * nb)
 
 
 def strongest_terms(
     doc: RelatedDoc,
-    df: Callable[[str], int] | Mapping[str, int],
-    n_docs: int,
+    df: Callable[[str], int] | Mapping[str, int] | IdfTable,
+    n_docs: int = 0,
     limit: int = 12,
 ) -> list[str]:
     """The ``limit`` index terms of ``doc`` with the highest tf·idf (title weighted), to build
     the candidate query (``terms.fts_any_query``). ``df`` gives a term's document frequency
-    in the index of ``n_docs`` articles. Best first, ties by term."""
-    counts = _doc_features(doc).counts
-    idf = _idf_table(counts, df, n_docs)
-    weights = {term: tf * idf[term] for term, tf in counts.items()}
+    in the index of ``n_docs`` articles, or is an ``IdfTable``. Best first, ties by term."""
+    idf = df if isinstance(df, IdfTable) else IdfTable(df, n_docs)
+    weights, _ = _vector(_doc_features(doc).counts, idf)
     return sorted(weights, key=lambda term: (-weights[term], term))[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateQuery:
+    """What to ask the index for the candidates of one article.
+
+    A candidate contains at least one ``gate`` term; candidates are ranked by the sum of the
+    ``weights`` of the terms they contain."""
+
+    weights: dict[str, float]
+    gate: tuple[str, ...]
+
+
+def candidate_query(
+    doc: RelatedDoc,
+    idf: IdfTable,
+    *,
+    limit: int = 12,
+    postings: int = 0,
+    gate_postings: int = 0,
+    gate_least: int = 0,
+    least: int = 3,
+) -> CandidateQuery | None:
+    """The candidate query of ``doc``; None when it has no terms.
+
+    Terms: ``strongest_terms`` in order, skipping a term when the articles it occurs in
+    would take the total past ``postings`` (0: no budget), but always the first ``least``;
+    each weighs its tf·idf in ``doc`` times its idf (the doc's vector against a candidate's
+    binary idf vector). Gate: the rarest of those terms, as long as they occur in at most
+    ``gate_postings`` articles together (0: all terms), and in any case until they occur in
+    ``gate_least`` articles besides ``doc`` (a word found nowhere else opens no gate).
+
+    Why: the cost of the query is the postings it reads. Common terms are skipped or only
+    checked within the articles that pass the gate; the rare terms (names, numbers, the
+    story's own words) are what find the same story, and the common ones order the rest.
+    """
+    weights, _ = _vector(_doc_features(doc).counts, idf)
+    chosen: dict[str, float] = {}
+    total = 0
+    for term in strongest_terms(doc, idf, limit=4 * limit):
+        frequency = idf.df(term)
+        if postings and len(chosen) >= least and total + frequency > postings:
+            continue
+        chosen[term] = weights[term] * idf[term]
+        total += frequency
+        if len(chosen) == limit:
+            break
+    if not chosen:
+        return None
+    gate: list[str] = []
+    total = others = 0
+    for term in sorted(chosen, key=lambda term: (idf.df(term), term)):
+        frequency = idf.df(term)
+        over = gate_postings and total + frequency > gate_postings
+        if gate and over and others >= gate_least:
+            break
+        gate.append(term)
+        total += frequency
+        others += max(0, frequency - 1)  # the articles of this term but doc
+    return CandidateQuery(chosen, tuple(gate))
 
 
 # --- ranking -------------------------------------------------------------------------------
@@ -343,11 +500,19 @@ def strongest_terms(
 class _Scored:
     doc: RelatedDoc
     features: _Features
-    vector: tuple[dict[str, float], float]
+    weights: list[float]  # tf·idf, in the order of features.counts
+    norm: float
+    similarity: float  # text cosine with the target
     score: float
     same_story: bool
     listed: bool  # strong enough for an entry of its own
-    title: tuple[dict[str, float], float] | None = None  # computed when first needed
+    vector: _Vector | None = None  # computed when first needed (grouping)
+    title: _Vector | None = None
+
+    def full_vector(self) -> _Vector:
+        if self.vector is None:
+            self.vector = dict(zip(self.features.counts, self.weights, strict=True)), self.norm
+        return self.vector
 
 
 @lru_cache(maxsize=1024)
@@ -368,6 +533,10 @@ class _Context:
         self.categories = frozenset(_label(c) for c in target.categories)
         self.published = _aware(target.published)
 
+    def days(self, doc: RelatedDoc) -> float:
+        """Days between the target and ``doc``."""
+        return abs((self.published - _aware(doc.published)).total_seconds()) / 86400
+
     def boost(self, doc: RelatedDoc) -> float:
         boost = 1.0
         if self.section is not None and self.section == _label(doc.section):
@@ -376,8 +545,49 @@ class _Context:
             theirs = {_label(c) for c in doc.categories}
             shared = len(self.categories & theirs)
             boost += CATEGORY_BOOST * shared / len(self.categories | theirs)
-        days = abs((self.published - _aware(doc.published)).total_seconds()) / 86400
-        return boost + RECENCY_BOOST * math.exp(-days / RECENCY_DAYS)
+        return boost + RECENCY_BOOST * math.exp(-self.days(doc) / RECENCY_DAYS)
+
+
+def _link_stories(scored: list[_Scored], context: _Context) -> None:
+    """Flag as the same story a listed candidate that is as close to a same-story candidate
+    as ``STORY_LINK_SIMILARITY`` (a follow-up of a follow-up): one step, from the
+    candidates flagged by their own similarity to the target."""
+    story = [item for item in scored if item.same_story]
+    if not story:
+        return
+    for item in scored:
+        if item.same_story or not item.listed or context.days(item.doc) > STORY_DAYS:
+            continue
+        vector = item.full_vector()
+        for other in story:
+            if _cosine(vector, other.full_vector()) >= STORY_LINK_SIMILARITY:
+                item.same_story = True
+                break
+
+
+class _Phrases:
+    """The target's distinctive phrases, and how many of them a candidate shares: two
+    articles that share several of them follow the same story, even when their words
+    overall differ (a follow-up, a reaction). A phrase is distinctive when the rarer of its
+    two terms occurs in at most ``PHRASE_MAX_SHARE`` of the articles: the phrase itself
+    occurs in no more articles than that."""
+
+    def __init__(self, target: RelatedDoc, idf: IdfTable) -> None:
+        self.target = target
+        self.idf = idf
+        self.pairs: frozenset[str] | None = None  # computed when first needed
+
+    def _distinctive(self, pairs: frozenset[str]) -> frozenset[str]:
+        idf = self.idf
+        most = PHRASE_MAX_SHARE * idf.n_docs
+        return frozenset(p for p in pairs if min(map(idf.df, p.split())) <= most)
+
+    def shared(self, doc: RelatedDoc) -> int:
+        if self.pairs is None:
+            self.pairs = self._distinctive(_doc_pairs(self.target))
+        if not self.pairs:
+            return 0
+        return len(self.pairs & _doc_pairs(doc))
 
 
 class _Grouper:
@@ -390,22 +600,31 @@ class _Grouper:
         self.groups: list[list[_Scored]] = []
         self.target_group: list[_Scored] | None = None
 
-    def _title(self, item: _Scored) -> tuple[dict[str, float], float]:
+    def _title(self, item: _Scored) -> _Vector:
         if item.title is None:
             item.title = _vector(item.features.title_counts, self.idf)
         return item.title
 
+    def _similar_titles(self, a: _Scored, b: _Scored) -> bool:
+        # Titles without a common term have a cosine of 0: most pairs stop at this C-speed test.
+        if a.features.title_counts.keys().isdisjoint(b.features.title_counts):
+            return False
+        return _cosine(self._title(a), self._title(b)) >= NEAR_DUP_TITLE
+
+    def reprints_target(self, item: _Scored) -> bool:
+        return item.similarity >= NEAR_DUP_TEXT and self._similar_titles(self.target, item)
+
     def near_duplicates(self, a: _Scored, b: _Scored) -> bool:
         return (
-            _cosine(self._title(a), self._title(b)) >= NEAR_DUP_TITLE
-            and _cosine(a.vector, b.vector) >= NEAR_DUP_TEXT
+            self._similar_titles(a, b)
+            and _cosine(a.full_vector(), b.full_vector()) >= NEAR_DUP_TEXT
         )
 
     def add(self, item: _Scored, *, may_open: bool) -> None:
         """Put ``item`` in the group it duplicates, or (``may_open``) in a group of its own.
         A reprint too weak to be listed alone is still listed under its group."""
         room = may_open and len(self.groups) < self.limit
-        if self.near_duplicates(self.target, item):
+        if self.reprints_target(item):
             if self.target_group is None:
                 if not room:
                     return
@@ -437,14 +656,15 @@ def rank_related(
     candidates: Sequence[RelatedDoc],
     *,
     limit: int = 8,
-    df: Callable[[str], int] | Mapping[str, int] | None = None,
+    df: Callable[[str], int] | Mapping[str, int] | IdfTable | None = None,
     n_docs: int = 0,
 ) -> list[RelatedResult]:
     """Rank ``candidates`` as related articles of ``target`` (see the module docstring).
 
     Returns at most ``limit`` entries, same-story entries first, then by score, then by id;
     the target itself (by id) is never listed. ``df``/``n_docs``: document frequencies in
-    the whole index, when known; otherwise they are counted in the candidates.
+    the whole index, when known (or an ``IdfTable`` of them, which is then reused and
+    extended); otherwise they are counted in the candidates.
     """
     unique: dict[int, RelatedDoc] = {}
     for doc in candidates:
@@ -453,34 +673,51 @@ def rank_related(
     docs = sorted(unique.values(), key=lambda doc: doc.id)
     target_features = _doc_features(target)
     features = [_doc_features(doc) for doc in docs]
-    pool = [target_features, *features]
-    if df is None or n_docs <= 0:
-        pool_df: Counter[str] = Counter()
-        for feature in pool:
+    idf: IdfTable
+    if isinstance(df, IdfTable):
+        idf = df
+    elif df is None or n_docs <= 0:
+        pool_df: Counter[str] = Counter(target_features.counts.keys())
+        for feature in features:
             pool_df.update(feature.counts.keys())
-        df, n_docs = pool_df, len(pool)
-    idf = _idf_table(set().union(*(feature.counts.keys() for feature in pool)), df, n_docs)
+        idf = IdfTable(pool_df, len(features) + 1)
+    else:
+        idf = IdfTable(df, n_docs)
 
     target_vector = _vector(target_features.counts, idf)
+    target_weights, target_norm = target_vector
     context = _Context(target)
     names = _target_names(target.title, target.text)
+    phrases = _Phrases(target, idf)
     scored: list[_Scored] = []
     for doc, feature in zip(docs, features, strict=True):
-        vector = _vector(feature.counts, idf)
-        similarity = _cosine(target_vector, vector)
-        if similarity <= 0.0:
+        dot = _dot(target_weights, feature.counts, idf) if target_norm else 0.0
+        if dot <= 0.0:
             continue
+        weights = _weights(feature.counts, idf)
+        norm = _norm(weights)
+        similarity = dot / (target_norm * norm)
         shared = _mentioned(names, feature.counts) if names else 0
         # Names lift a textual match; they do not make one (a shared country is not a story).
         topical = similarity * (1.0 + (ENTITY_WEIGHT * shared / len(names) if names else 0.0))
         same_story = similarity >= SAME_STORY_SIMILARITY or (
             similarity >= SAME_STORY_MIN_SIMILARITY and shared >= 2
         )
+        if not same_story and similarity >= PHRASE_MIN_SIMILARITY:
+            same_story = phrases.shared(doc) >= SAME_STORY_PHRASES
+        # A story unfolds over days or weeks: the same words a season apart are another
+        # edition of the event (a budget, a festival), not the same story.
+        same_story = same_story and context.days(doc) <= STORY_DAYS
         score = round(topical * context.boost(doc), 6)
-        scored.append(_Scored(doc, feature, vector, score, same_story, topical >= MIN_TOPICAL))
+        listed = topical >= MIN_TOPICAL or same_story
+        scored.append(_Scored(doc, feature, weights, norm, similarity, score, same_story, listed))
+    _link_stories(scored, context)
     scored.sort(key=lambda s: (not s.same_story, -s.score, s.doc.id))
 
-    target_item = _Scored(target, target_features, target_vector, 0.0, True, True)
+    target_item = _Scored(
+        target, target_features, list(target_weights.values()), target_norm, 1.0, 0.0, True, True
+    )
+    target_item.vector = target_vector
     grouper = _Grouper(target_item, idf, limit)
     for item in scored:  # the entries first, then the reprints too weak to stand alone
         if item.listed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +24,7 @@ from tuireader.core.models import (
 )
 from tuireader.core.schema import migrate
 from tuireader.core.sections import primary_section
+from tuireader.core.terms import fts_any_query
 
 if TYPE_CHECKING:
     from tuireader.core.ingest import PreparedFeed
@@ -606,18 +607,59 @@ class Store:
         except sqlite3.OperationalError:
             return []
 
-    def candidate_ids(self, match: str, *, limit: int) -> list[int]:
-        """Ids matching an FTS5 expression by bm25 alone (title weighted): ranked inside the
-        index, without joining the articles, which is what related articles need fast."""
+    def overlap_candidates(
+        self, weights: Mapping[str, float], gate: Sequence[str], *, limit: int
+    ) -> list[int]:
+        """Ids of the ``limit`` articles that contain one of the ``gate`` terms, by the sum of
+        the ``weights`` of the index terms they contain (largest first, ties newest first).
+
+        Related articles need this fast: each term is its own FTS5 subquery reading rowids
+        only (no positions, no bm25), and a term outside the gate is ANDed with the gate,
+        which FTS5 answers by seeking through the common term's postings, not reading them.
+        Every term is a quoted FTS5 string: nothing in it is read as syntax.
+        """
+        if not weights:
+            return []
+        gated = "(" + (fts_any_query(gate) or '""') + ") AND "
+        params: list[object] = []
+        for term, weight in weights.items():
+            match = fts_any_query([term]) or '""'
+            params += [weight, match if term in gate else gated + match]
+        part = "SELECT rowid AS id, ? AS weight FROM search WHERE search MATCH ?"
+        union = " UNION ALL ".join([part] * len(weights))
         try:
             rows = self._db.execute(
-                "SELECT rowid FROM search WHERE search MATCH ? ORDER BY bm25(search, 4.0, 1.0)"
-                " LIMIT ?",
-                (match, limit),
+                f"SELECT id FROM ({union}) GROUP BY id ORDER BY sum(weight) DESC, id DESC LIMIT ?",
+                [*params, limit],
             )
             return [row[0] for row in rows]
         except sqlite3.OperationalError:
             return []
+
+    def ranking_fields(
+        self, ids: Sequence[int]
+    ) -> list[tuple[int, str, str, str, tuple[str, ...], datetime]]:
+        """(id, title terms, body terms, section key, categories, published) of the indexed
+        articles among ``ids``, in no particular order: what ranking related articles reads."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self._db.execute(
+            "SELECT a.id, s.title, s.body, a.section_key, a.categories, a.published"
+            f" FROM articles a JOIN search s ON s.rowid = a.id WHERE a.id IN ({marks})",
+            list(ids),
+        )
+        return [
+            (id_, title, body, key, tuple(json.loads(categories)), datetime.fromisoformat(date))
+            for id_, title, body, key, categories, date in rows
+        ]
+
+    def data_state(self) -> tuple[int, int]:
+        """A value that changes whenever a write to the database is committed: SQLite's
+        data_version (commits by other connections) and this connection's change count.
+        Only comparable between two calls on the same Store."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        return int(version), self._db.total_changes
 
     def index_terms_of(self, article_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """The stored (title, body) index terms of articles."""
