@@ -51,7 +51,12 @@ def test_a_version_2_index_is_carried_over_to_the_ascii_tokenizer(tmp_path: Path
         store.store_feed(store.feeds()[0], feed_of(entry(1), entry(2)), now=NOW)
         rows = store._db.execute("SELECT rowid, title, body FROM search ORDER BY rowid").fetchall()
     db = sqlite3.connect(path, isolation_level=None)
-    for statement in ["DROP TRIGGER articles_delete_search", "DROP TABLE search_vocab"]:
+    for statement in [
+        "DROP TRIGGER articles_delete_search",
+        "DROP TABLE search_vocab",
+        "DROP INDEX articles_section_counts",  # step 4
+        "DROP INDEX articles_feed_counts",
+    ]:
         db.execute(statement)
     db.execute("DROP TABLE search")
     for number in range(2):  # version 2's search table, vocabulary and trigger
@@ -66,6 +71,7 @@ def test_a_version_2_index_is_carried_over_to_the_ascii_tokenizer(tmp_path: Path
         assert found.fetchall() == rows
         schema = store._db.execute("SELECT sql FROM sqlite_master WHERE name = 'search'")
         assert "ascii" in schema.fetchone()[0]
+        assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         [first] = store.search_ids(f'"{rows[0][1].split()[0]}"', limit=5)[:1]
         assert first in (rows[0][0], rows[1][0])
         assert store.document_frequencies()
@@ -220,3 +226,19 @@ def test_the_next_unread_article_is_one_query(store: Store) -> None:
     assert store.position(query, rows[6].id) == 6
     store.set_read([r.id for r in rows])
     assert store.unread_neighbour(query, rows[0].id, 1) is None
+
+
+def test_the_sections_pane_counts_read_indexes_not_article_rows(store: Store) -> None:
+    feed = store.feeds()[0]
+    store.store_feed(feed, feed_of(entry(1), entry(2), entry(3)), now=NOW)
+    store.set_read([store.articles(limit=1)[0].id])
+    assert store.totals() == (3, 2, 0)
+    for query in (
+        "SELECT section_key, section, count(*), sum(read = 0) FROM articles"
+        " GROUP BY section_key, section",
+        "SELECT feed_id, max(section_key), count(*), sum(read = 0) FROM articles GROUP BY feed_id",
+    ):
+        plan = " ".join(row[3] for row in store._db.execute("EXPLAIN QUERY PLAN " + query))
+        assert "COVERING INDEX" in plan, plan
+    sections = store.sections()
+    assert sum(s.total for s in sections) == 3 and sum(s.unread for s in sections) == 2

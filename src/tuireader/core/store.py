@@ -587,8 +587,12 @@ class Store:
 
     def totals(self) -> tuple[int, int, int]:
         """(all, unread, starred) article counts."""
+        # Three counts, each over an index (the partial ones for unread and starred), not
+        # one pass over every article row with its HTML.
         row = self._db.execute(
-            "SELECT count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred), 0) FROM articles"
+            "SELECT (SELECT count(*) FROM articles),"
+            " (SELECT count(*) FROM articles WHERE read = 0),"
+            " (SELECT count(*) FROM articles WHERE starred = 1)"
         ).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
 
