@@ -165,6 +165,22 @@ def test_the_term_table_gives_what_stemming_each_word_gives(text: str) -> None:
     assert index_terms(text) == expected  # a second time, from the table
 
 
+# Letters, harakat, tatweel, presentation forms, digits of three systems, separators that
+# normalizing folds or removes, spaces of several kinds, Latin with accents, punctuation.
+TRICKY = (
+    "المغربيةانتخاباتوفيمن ً ٌ ّ ْ ـ ﻻ ﺍ ١٢٫٥٬ ۴ 12.5, e\u0301 É ß ﬁ \u200b\u200c\u200d\u200f"
+    "\u202e\u2066\u00ad\ufeff\u00a0\u2009\u3000\u1680\u0085\n\t،؛«»()-_'\"*"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(TRICKY), max_size=60))
+def test_terms_by_space_separated_runs_are_the_terms_of_the_whole_text(text: str) -> None:
+    from tuireader.core.arabic import normalize
+
+    assert index_terms(text) == terms_module.index_terms_normalized(normalize(text))
+
+
 def test_the_term_table_starts_over_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
     table = terms_module._TermTable()
     monkeypatch.setattr(terms_module, "_TERMS", table)

@@ -36,6 +36,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain
 
 import Stemmer
 
@@ -166,9 +167,32 @@ def is_stopword(token: str) -> bool:
     return len(token) < 2 or token in _stopwords()
 
 
+class _ChunkTable(dict[str, tuple[str, ...]]):
+    """A run of text between spaces → its index terms; filled as runs are first seen.
+
+    Normalizing never joins or splits text at a space (no space is removed or made, and
+    nothing composes across one), so the terms of a text are the terms of its space-separated
+    runs, one after the other. News repeats its words with their punctuation ("المغرب،"),
+    so most runs of an article are found here, and indexing skips normalizing and tokenizing
+    them again. Bounded like ``_TermTable``.
+    """
+
+    LIMIT = 200_000
+
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
+        terms = tuple(index_terms_normalized(normalize(chunk)))
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[chunk] = terms
+        return terms
+
+
+_CHUNKS = _ChunkTable()
+
+
 def index_terms(text: str) -> list[str]:
     """Stemmed, stopword-free terms of ``text`` in order; used for indexing and for queries."""
-    return index_terms_normalized(normalize(text))
+    return list(chain.from_iterable(map(_CHUNKS.__getitem__, text.split())))
 
 
 class _TermTable(dict[str, str]):
