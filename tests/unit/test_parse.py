@@ -694,3 +694,22 @@ def test_json_feed_items_that_are_not_objects_are_skipped() -> None:
     document = {"version": "https://jsonfeed.org/version/1.1", "items": [1, "x", {"id": "ok"}]}
     feed = parse_feed(json.dumps(document).encode(), url=URL, now=NOW)
     assert [entry.guid for entry in feed.entries] == ["ok"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", "http:/", "ftp://", ""]),
+    st.text(alphabet=st.sampled_from("ab/.?#;=&%:@[]!$'()*+,-_~ 1\\\u0627é"), max_size=25),
+    st.sampled_from(["http://base.example/x/y", "https://base.example/x/", "https://a/b?c#d"]),
+)
+def test_links_taken_as_they_are_are_what_urljoin_would_give(
+    scheme: str, rest: str, base: str
+) -> None:
+    from urllib.parse import urljoin
+
+    from tuireader.core.parsing.cleaning import _plainly_absolute
+
+    url = scheme + rest
+    if _plainly_absolute(url):
+        with contextlib.suppress(ValueError):  # urljoin refuses some hosts ("[")
+            assert urljoin(base, url) == url

@@ -59,10 +59,24 @@ def http_url(raw: str | None, base: str) -> str | None:
     if not candidate:
         return None
     try:
-        resolved = urljoin(base, candidate)
+        resolved = candidate if _plainly_absolute(candidate) else urljoin(base, candidate)
     except ValueError:
         return None
     return resolved if is_feed_url(resolved) else None
+
+
+def _plainly_absolute(url: str) -> bool:
+    """True when ``urljoin`` would give ``url`` back as it is: an absolute http(s) URL with
+    a host, without path parameters (";") or an empty query or fragment, which urljoin
+    rewrites or drops. Most links are; urljoin costs a tenth of parsing a feed."""
+    scheme_end = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
+    return (
+        0 < scheme_end < len(url)
+        and url[scheme_end] not in "/?#"
+        and ";" not in url
+        and "?#" not in url
+        and not url.endswith(("?", "#"))
+    )
 
 
 def first_image_in_html(fragment: str, base: str) -> str | None:
