@@ -528,6 +528,134 @@ def test_scores_match_a_plain_cosine(target_id: int, other_id: int) -> None:
         assert fast == pytest.approx(dot, abs=1e-9)
 
 
+def test_a_phrase_counts_only_between_articles_filed_together() -> None:
+    df = rate_df()
+    # The same reaction filed by its feed under politics, with no category in common: the
+    # shared phrases alone may be a term of the trade, and do not make the same story.
+    elsewhere = replace(IMF_REACTION, section="Politics", categories=("Politics",))
+    assert flags(RATE_CUT, [elsewhere, FUEL], df)[2] is False
+    tagged = replace(elsewhere, categories=("Politics", "Economy"))
+    assert flags(RATE_CUT, [tagged, FUEL], df)[2] is True  # a shared category is enough
+    assert flags(RATE_CUT, [IMF_REACTION, FUEL], df)[2] is True  # as is the same section
+
+
+def test_a_phrase_between_unfiled_articles_needs_more_words_in_common(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    df = rate_df()
+    # A feed that files its articles nowhere: the phrases count, at the former floor.
+    unfiled = replace(IMF_REACTION, section="", categories=())
+    floor = related_module.PHRASE_UNFILED_MIN_SIMILARITY
+    assert related_module.PHRASE_MIN_SIMILARITY < floor <= similarity(RATE_CUT, unfiled, df)
+    assert flags(RATE_CUT, [unfiled, FUEL], df)[2] is True
+    assert flags(replace(RATE_CUT, section="", categories=()), [IMF_REACTION], df)[2] is True
+    monkeypatch.setattr(related_module, "PHRASE_UNFILED_MIN_SIMILARITY", 0.5)
+    assert flags(RATE_CUT, [unfiled, FUEL], df)[2] is False
+    assert flags(RATE_CUT, [IMF_REACTION, FUEL], df)[2] is True  # filed together: 0.04
+
+
+# --- the same story in another script ------------------------------------------------------
+
+RATE_CUT_AR = RelatedDoc(
+    10,
+    "البنك المركزي يخفض سعر الفائدة الرئيسي إلى 2.25%",
+    "قرر مجلس البنك المركزي خفض سعر الفائدة الرئيسي بـ25 نقطة أساس إلى 2.25%، مستندا إلى "
+    "تراجع التضخم إلى 1.8% في أكتوبر وتباطؤ القروض الممنوحة للمقاولات. وقال الوالي في ندوة "
+    "صحفية إن القرار يهدف إلى دعم الاستثمار الخاص دون المساس باستقرار الأسعار، فيما وصف صندوق "
+    "النقد الدولي (IMF) القرار بأنه مناسب. ومن المنتظر أن ينعكس على أسعار القروض العقارية "
+    "والاستهلاكية خلال الأشهر المقبلة.",
+    "اقتصاد",
+    ("اقتصاد",),
+    T0 - timedelta(hours=20),
+)
+RATE_CUT_EN = economy(
+    11,
+    "Emerging-market central banks extend their easing cycle",
+    "Central banks in several emerging economies cut interest rates this week as inflation "
+    "cooled. In North Africa, one central bank lowered its policy rate by 25 basis points to "
+    "2.25%, citing inflation of 1.8% in October. Elsewhere, policymakers in Latin America and "
+    "Asia trimmed rates by smaller margins than markets had hoped, and the IMF warned that "
+    "cutting too quickly could reignite inflation where food prices remain volatile.",
+)
+OTHER_EN = economy(
+    12,
+    "Copper hits a 14-month high after floods shut a mine",
+    "Copper prices rose 2.25% on Tuesday as floods shut a large mine, traders said.",
+)
+
+
+def anchor_df(**frequencies: int) -> dict[str, int]:
+    """An index of 1,000 articles in which the amounts and names are rare, words common."""
+    df = {
+        term: 40
+        for article in (RATE_CUT_AR, RATE_CUT_EN, OTHER_EN)
+        for term in index_terms(article.title + " " + article.text)
+    }
+    df.update({"2.25": 3, "1.8": 3, "imf": 5})
+    df.update(frequencies)
+    return df
+
+
+def test_a_report_in_the_other_script_is_the_same_story_by_its_anchors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    df = anchor_df()
+    # No word in common: only 25, the amounts 2.25 and 1.8 and the name IMF.
+    features = related_module._doc_features
+    common = features(RATE_CUT_EN).counts.keys() & features(RATE_CUT_AR).counts.keys()
+    assert common == {"25", "2.25", "1.8", "imf"}
+    assert similarity(RATE_CUT_EN, RATE_CUT_AR, df) < related_module.SAME_STORY_SIMILARITY
+    found = flags(RATE_CUT_EN, [RATE_CUT_AR, OTHER_EN], df)
+    assert found[10] is True and found.get(12, False) is False
+    assert flags(RATE_CUT_AR, [RATE_CUT_EN], df) == {11: True}  # both ways
+    results = rank_related(RATE_CUT_EN, [OTHER_EN, RATE_CUT_AR], df=df, n_docs=1000)
+    assert results[0].id == 10  # the same story first, whatever its score
+    # One anchor is a coincidence (the copper report also rose 2.25%).
+    lone = anchor_df(**{"1.8": 400, "imf": 400})
+    assert flags(RATE_CUT_EN, [RATE_CUT_AR], lone).get(10, False) is False
+    # An anchor in more articles than a story has is no anchor.
+    crowded = anchor_df(**{"2.25": related_module.ANCHOR_MAX_ARTICLES + 1})
+    anchors = related_module._Anchors(features(RATE_CUT_EN), IdfTable(crowded, 1000))
+    assert anchors.shared(features(RATE_CUT_AR)) == 2  # 1.8 and IMF
+    # A season apart it is another story.
+    later = replace(RATE_CUT_AR, published=T0 + timedelta(days=60))
+    assert flags(RATE_CUT_EN, [later], df).get(10, False) is False
+    # Without the anchors rule nothing else links them.
+    monkeypatch.setattr(related_module, "SAME_STORY_ANCHORS", 4)
+    assert flags(RATE_CUT_EN, [RATE_CUT_AR, OTHER_EN], df).get(10, False) is False
+
+
+def test_anchors_link_only_reports_in_different_scripts() -> None:
+    df = anchor_df()
+    # Two English reports sharing the amount and the name: their words decide, not anchors.
+    twin = replace(OTHER_EN, text=OTHER_EN.text + " Inflation was 1.8%, the IMF said.")
+    features = related_module._doc_features
+    anchors = related_module._Anchors(features(RATE_CUT_EN), IdfTable(df, 1000))
+    assert anchors.shared(features(twin)) == 0
+    assert anchors.shared(features(RATE_CUT_AR)) == 3
+    assert related_module._latin_script(("central", "bank", "2.25")) is True
+    assert related_module._latin_script(("بنك", "مركز", "opec")) is False
+    assert related_module._latin_script(()) is False
+
+
+def test_candidate_query_asks_for_the_rarest_amounts() -> None:
+    # Common words fill the strongest terms; the rare amounts are asked for as well, so that
+    # the report in another language, which shares only them, is a candidate.
+    df = anchor_df(**{"2.25": 20, "1.8": 25, "25": 300})
+    idf = IdfTable(df, 1000)
+    query = candidate_query(RATE_CUT_EN, idf, limit=3)
+    assert query is not None
+    assert list(query.weights)[:3] == strongest_terms(RATE_CUT_EN, idf, limit=3)
+    assert list(query.weights)[3:] == ["2.25", "1.8"]  # rarest first; 25 is not an amount
+    assert {"2.25", "1.8"} <= set(query.gate)
+    crowded = anchor_df(**{"2.25": 20, "1.8": related_module.ANCHOR_MAX_ARTICLES + 1})
+    query = candidate_query(RATE_CUT_EN, IdfTable(crowded, 1000), limit=3)
+    assert query is not None and list(query.weights)[3:] == ["2.25"]
+    # a year is not an amount; equally rare amounts come in the order of their terms
+    amounts = {"3.5": 1.0, "2027": 1.0, "800,000": 1.0}
+    assert related_module._rare_numbers(amounts, idf) == ["3.5", "800,000"]
+
+
 # --- entities ------------------------------------------------------------------------------
 
 

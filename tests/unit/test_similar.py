@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -186,3 +187,49 @@ def test_term_stats_follow_writes_of_any_connection(database: Path, tmp_path: Pa
         db.execute("DELETE FROM articles WHERE id = (SELECT max(id) FROM articles)")
     with Store(copy) as second:
         assert stats.refresh(second).n_docs == counted + 1
+
+
+ENGLISH = "https://english.test/feed"
+REPORT_EN = (
+    "North African central bank makes its first rate cut in a year",
+    "One North African central bank lowered its policy rate by 25 basis points to 2.25%, its "
+    "first cut in more than a year, after inflation slowed to 1.8% in October. Analysts said "
+    "the governor signalled caution, warning that each meeting would be decided on fresh "
+    "data, while lenders welcomed cheaper funding for households and small firms.",
+)
+ENGLISH_TEXT = (
+    "market company season match team players stadium energy water exports farming tourism "
+    "budget investment citizens roads government city prices weather"
+)
+ENGLISH_WORDS = ENGLISH_TEXT.split()
+
+
+def english_filler(chooser: random.Random, index: int) -> ParsedEntry:
+    words = [chooser.choice(ENGLISH_WORDS) for _ in range(40)]
+    return replace(entry(index, " ".join(words[:6]), " ".join(words), 24 + index), language="en")
+
+
+def test_the_story_is_found_across_languages_by_its_amounts(tmp_path: Path) -> None:
+    chooser = random.Random(7)
+    title, text = STORY[0]
+    arabic = [entry(0, title, text + " وجاء القرار بعد تراجع التضخم إلى 1.8%.", hours=0)]
+    arabic += [filler(chooser, 100 + i) for i in range(40)]
+    english = [replace(entry(1, *REPORT_EN, hours=2), language="en")]
+    english += [english_filler(chooser, 300 + i) for i in range(20)]
+    with Store(tmp_path / "tuireader.db") as store:
+        store.sync_feeds([FeedConfig(ECONOMY, section="اقتصاد"), FeedConfig(ENGLISH)])
+        feeds = {feed.config_url: feed for feed in store.feeds()}
+        store.store_feed(feeds[ECONOMY], ParsedFeed("Economy", None, "ar", arabic), now=NOW)
+        store.store_feed(feeds[ENGLISH], ParsedFeed("World", None, "en", english), now=NOW)
+        by_title = ids_by_title(store)
+        arabic_id, english_id = by_title[title], by_title[REPORT_EN[0]]
+        # The two share no word, only the amounts 2.25 and 1.8 (and 25), which are not among
+        # the strongest terms of the English report: the query asks for them apart.
+        terms = store.index_terms_of([arabic_id, english_id])
+        words = [set(" ".join(terms[i]).split()) for i in (arabic_id, english_id)]
+        assert words[0] & words[1] == {"25", "2.25", "1.8"}
+        stats = TermStats()
+        first = related_articles(store, english_id, stats=stats)[0]
+        assert (first.row.id, first.same_story) == (arabic_id, True)
+        back = related_articles(store, arabic_id, stats=stats)
+        assert [(e.row.id, e.same_story) for e in back if e.same_story] == [(english_id, True)]

@@ -16,7 +16,14 @@ weighted; a few dozen articles, see ``core.similar``); ``rank_related`` re-ranks
   ``PHRASE_MIN_SIMILARITY`` with ``SAME_STORY_PHRASES`` distinctive phrases of the target
   in common (adjacent index terms whose rarer term occurs in at most ``PHRASE_MAX_SHARE``
   of the index, as a phrase occurs in no more articles than its rarer word: "سعر فائدة",
-  "حملة تلقيح"); or, one step further, similarity ≥
+  "حملة تلقيح"), for two articles filed together (same section or a shared category: a
+  phrase alone may be a term of the trade, "الناتج الداخلي الخام"; when one of them is
+  filed nowhere, similarity ≥ ``PHRASE_UNFILED_MIN_SIMILARITY``); for a report in the
+  other script (an English title against an Arabic one), ``SAME_STORY_ANCHORS`` shared
+  anchors: amounts with a decimal point or digit grouping (2.25, 800,000) and Latin words
+  of the Arabic text (IMF, Sahel Telecom), each in at most ``ANCHOR_MAX_SHARE`` of the
+  index and ``ANCHOR_MAX_ARTICLES`` articles (translation keeps them; the words differ);
+  or, one step further, similarity ≥
   ``STORY_LINK_SIMILARITY`` with a candidate flagged by one of those rules (a follow-up of a
   follow-up); and, in every case, published within ``STORY_DAYS`` of the target. Same-story
   entries (other coverage, follow-ups) come first, each its own entry;
@@ -26,6 +33,9 @@ weighted; a few dozen articles, see ``core.similar``); ``rank_related`` re-ranks
   of the target itself, which become one entry (usually the first) whose ``also`` lists the
   other reprints. The source is not compared: a feed that republishes its own report is
   grouped as well.
+
+The candidate query also asks for the target's ``QUERY_ANCHORS`` rarest amounts, so that a
+report in another language, which shares no word with the target, can be found at all.
 
 The idf comes from the whole index when ``df`` and ``n_docs`` (or an ``IdfTable``) are
 given, else from the pool (target + candidates). Only the first ``TEXT_LIMIT`` characters of
@@ -59,6 +69,8 @@ from tuireader.core.terms import (
 )
 
 __all__ = [
+    "ANCHOR_MAX_ARTICLES",
+    "ANCHOR_MAX_SHARE",
     "ENTITY_TEXT_LIMIT",
     "ENTITY_WEIGHT",
     "MIN_TOPICAL",
@@ -66,6 +78,9 @@ __all__ = [
     "NEAR_DUP_TITLE",
     "PHRASE_MAX_SHARE",
     "PHRASE_MIN_SIMILARITY",
+    "PHRASE_UNFILED_MIN_SIMILARITY",
+    "QUERY_ANCHORS",
+    "SAME_STORY_ANCHORS",
     "SAME_STORY_MIN_SIMILARITY",
     "SAME_STORY_PHRASES",
     "SAME_STORY_SIMILARITY",
@@ -93,9 +108,14 @@ SAME_STORY_SIMILARITY = 0.17
 SAME_STORY_MIN_SIMILARITY = 0.1  # with two shared entities
 STORY_LINK_SIMILARITY = 0.2  # with an article of the same story
 STORY_DAYS = 30.0  # the same story is published within this many days of the target
-PHRASE_MIN_SIMILARITY = 0.08  # with SAME_STORY_PHRASES shared phrases
+PHRASE_MIN_SIMILARITY = 0.04  # with SAME_STORY_PHRASES shared phrases, filed together
+PHRASE_UNFILED_MIN_SIMILARITY = 0.08  # the same, when one of the two is filed nowhere
 SAME_STORY_PHRASES = 2
 PHRASE_MAX_SHARE = 0.07  # a phrase's rarer word occurs in at most this share of the index
+SAME_STORY_ANCHORS = 2  # shared anchors that make a report in another script the same story
+ANCHOR_MAX_SHARE = 0.07  # an anchor occurs in at most this share of the index,
+ANCHOR_MAX_ARTICLES = 30  # and in at most this many articles (more than a story has)
+QUERY_ANCHORS = 4  # the target's rarest amounts always asked of the index
 NEAR_DUP_TITLE = 0.5
 NEAR_DUP_TEXT = 0.75
 SECTION_BOOST = 0.1
@@ -478,6 +498,10 @@ def candidate_query(
         total += frequency
         if len(chosen) == limit:
             break
+    # Amounts survive translation: they find the same story told in another language, whose
+    # words the strongest terms cannot match.
+    for term in _rare_numbers(weights, idf)[:QUERY_ANCHORS]:
+        chosen.setdefault(term, weights[term] * idf[term])
     if not chosen:
         return None
     gate: list[str] = []
@@ -491,6 +515,67 @@ def candidate_query(
         total += frequency
         others += max(0, frequency - 1)  # the articles of this term but doc
     return CandidateQuery(chosen, tuple(gate))
+
+
+# --- anchors: what two languages share ----------------------------------------------------
+
+_DECIMAL = re.compile(r"\d+(?:[.,]\d+)+")  # 2.25, 1.2, 800,000: an amount, not a year
+
+
+def _is_number(term: str) -> bool:
+    return _DECIMAL.fullmatch(term) is not None
+
+
+def _is_latin(term: str) -> bool:
+    return term[0] < "\x80" and term[0].isalpha()
+
+
+@lru_cache(maxsize=4096)
+def _latin_script(title_terms: tuple[str, ...]) -> bool:
+    """Whether a title is mostly in Latin script (by its index terms)."""
+    latin = sum(map(_is_latin, title_terms))
+    return 2 * latin > len(title_terms)
+
+
+def _doc_latin(features: _Features) -> bool:
+    return _latin_script(tuple(features.title_counts))
+
+
+def _anchor_limit(idf: IdfTable) -> float:
+    """The most articles an anchor may occur in."""
+    return min(ANCHOR_MAX_SHARE * idf.n_docs, ANCHOR_MAX_ARTICLES)
+
+
+def _rare_numbers(weights: Mapping[str, float], idf: IdfTable) -> list[str]:
+    """The amounts among the terms of ``weights`` that are rare in the index, rarest first."""
+    most = _anchor_limit(idf)
+    numbers = [term for term in weights if _is_number(term) and idf.df(term) <= most]
+    return sorted(numbers, key=lambda term: (idf.df(term), term))
+
+
+class _Anchors:
+    """The terms a report shares with a report of the same story in another language:
+    amounts written with a decimal point or digit grouping (2.25, 1.2, 800,000) and Latin
+    words in the other's text (IMF, Sahel Telecom), when both are rare in the index.
+    Translation keeps them, and two reports that share two of them within ``STORY_DAYS``
+    tell the same story."""
+
+    def __init__(self, target: _Features, idf: IdfTable) -> None:
+        self.idf = idf
+        self.latin = _doc_latin(target)
+        self.counts = target.counts
+        self.most = _anchor_limit(idf)
+
+    def _rare(self, term: str) -> bool:
+        return self.idf.df(term) <= self.most
+
+    def shared(self, features: _Features) -> int:
+        """How many anchors an article with these features shares with the target: none
+        when both are in the same script, where the words themselves say more."""
+        if _doc_latin(features) == self.latin:
+            return 0
+        common = features.counts.keys() & self.counts.keys()
+        return sum(1 for t in common if (_is_number(t) or _is_latin(t)) and self._rare(t))
 
 
 # --- ranking -------------------------------------------------------------------------------
@@ -537,9 +622,26 @@ class _Context:
         """Days between the target and ``doc``."""
         return abs((self.published - _aware(doc.published)).total_seconds()) / 86400
 
+    def same_section(self, doc: RelatedDoc) -> bool:
+        """Whether ``doc`` is filed in the target's section."""
+        return self.section is not None and self.section == _label(doc.section)
+
+    def shared_categories(self, doc: RelatedDoc) -> int:
+        """How many categories ``doc`` shares with the target."""
+        if not self.categories or not doc.categories:
+            return 0
+        return len(self.categories & {_label(c) for c in doc.categories})
+
+    def filed_together(self, doc: RelatedDoc) -> bool | None:
+        """Whether the feeds filed ``doc`` with the target (same section or a shared
+        category); None when one of the two is filed nowhere (no section, no category)."""
+        if (self.section is None and not self.categories) or not (doc.section or doc.categories):
+            return None
+        return self.same_section(doc) or self.shared_categories(doc) > 0
+
     def boost(self, doc: RelatedDoc) -> float:
         boost = 1.0
-        if self.section is not None and self.section == _label(doc.section):
+        if self.same_section(doc):
             boost += SECTION_BOOST
         if self.categories and doc.categories:
             theirs = {_label(c) for c in doc.categories}
@@ -689,6 +791,7 @@ def rank_related(
     context = _Context(target)
     names = _target_names(target.title, target.text)
     phrases = _Phrases(target, idf)
+    anchors = _Anchors(target_features, idf)
     scored: list[_Scored] = []
     for doc, feature in zip(docs, features, strict=True):
         dot = _dot(target_weights, feature.counts, idf) if target_norm else 0.0
@@ -703,8 +806,16 @@ def rank_related(
         same_story = similarity >= SAME_STORY_SIMILARITY or (
             similarity >= SAME_STORY_MIN_SIMILARITY and shared >= 2
         )
-        if not same_story and similarity >= PHRASE_MIN_SIMILARITY:
-            same_story = phrases.shared(doc) >= SAME_STORY_PHRASES
+        # A shared phrase or two is weak evidence (a term of the trade such as "gross domestic
+        # product" is one too): it counts when the feeds filed both articles together, not
+        # when they filed them apart, and needs more words in common when one is unfiled.
+        if not same_story:
+            filed = context.filed_together(doc)
+            floor = PHRASE_MIN_SIMILARITY if filed else PHRASE_UNFILED_MIN_SIMILARITY
+            if filed is not False and similarity >= floor:
+                same_story = phrases.shared(doc) >= SAME_STORY_PHRASES
+        if not same_story:
+            same_story = anchors.shared(feature) >= SAME_STORY_ANCHORS
         # A story unfolds over days or weeks: the same words a season apart are another
         # edition of the event (a budget, a festival), not the same story.
         same_story = same_story and context.days(doc) <= STORY_DAYS
