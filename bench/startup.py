@@ -21,9 +21,12 @@ Measured, medians (and 95th percentiles) of R runs after one untimed warm-up run
   frame's synchronized-update end. Two configurations: "offline", the N feeds subscribed but
   nothing listening on their port any more (the reader starts its refresh at mount and it
   fails behind the first frame), and "cache only", no feeds in the configuration (no
-  refresh). Phases seen from the terminal: the CLI's explicit-bidi-mode sequence (written
-  just before ``App.run()``), the driver's switch to the alternate screen, the frame; and
-  the CPU time the reader had used by its first frame (``/proc``, all threads).
+  refresh). Also the end of the first frame of the whole screen: the list and the count,
+  and the related sidebar's title and the footer's keys. Phases seen from the terminal: the
+  CLI's explicit-bidi-mode sequence (written just before ``App.run()``), the driver's switch
+  to the alternate screen, the frame; and the CPU time the reader had used by its first
+  frame (``/proc``, all threads). tuireader's modules are byte-compiled before each round,
+  as an installed package is: none of the runs measures Python compiling the sources.
 - keystrokes, process: in the cache-only reader, ``j`` (then as many ``k``) typed once the
   reader is idle (no output, CPU time no longer advancing), timed to the end of the next
   frame; then ``j`` held down (a keystroke every 40 ms, or as soon as the last frame came).
@@ -54,6 +57,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import cProfile
 import errno
 import fcntl
@@ -77,7 +81,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _startup_cache import StartupCache, ensure_cache, isolated_env, tuireader_env
+from _startup_cache import REPOSITORY, StartupCache, ensure_cache, isolated_env, tuireader_env
 
 COLUMNS, ROWS = 120, 36
 FIRST_FRAME_TARGET = 0.6  # seconds
@@ -91,6 +95,9 @@ KEY_REPEAT = 0.04  # seconds between the keystrokes of a held key (25 per second
 
 UNREAD_MARK = "●".encode()  # drawn only by ArticleList rows
 MIN_ROWS_SHOWN = 5
+# The rest of the screen at 120 columns in English: the related sidebar's title and a key of
+# the footer. A frame can show the list before them (Textual fills some widgets a frame late).
+WHOLE_SCREEN = (b"Related", b"Quit")
 SYNC_QUERY = b"\x1b[?2026$p"  # DECRQM: does the terminal support synchronized output?
 SYNC_REPLY = b"\x1b[?2026;2$y"  # DECRPM: supported, currently reset
 SYNC_BEGIN = b"\x1b[?2026h"
@@ -212,33 +219,53 @@ class PtyTerminal:
 
 
 class FirstFrame:
-    """Watches the output for the first complete frame that shows the article list."""
+    """Watches the output for the first complete frame that shows the article list (and,
+    with ``also``, those texts as well)."""
 
-    def __init__(self, count_text: bytes) -> None:
-        self._count_text = count_text
+    def __init__(self, count_text: bytes, also: tuple[bytes, ...] = ()) -> None:
+        self._needed = (count_text, *also)
         self.shown = False
 
     def complete(self, output: bytes | bytearray) -> bool:
         """Whether ``output`` (all of it so far) holds that frame, ended."""
         if not self.shown:
-            self.shown = output.count(UNREAD_MARK) >= MIN_ROWS_SHOWN and self._count_text in output
+            self.shown = output.count(UNREAD_MARK) >= MIN_ROWS_SHOWN and all(
+                text in output for text in self._needed
+            )
             if not self.shown:
                 return False
         return output.rfind(SYNC_BEGIN) <= output.rfind(SYNC_END)
 
 
-def wait_first_frame(terminal: PtyTerminal, count_text: bytes) -> float | None:
-    """Seconds from the fork to the end of the first frame with the list; None on timeout."""
-    watch = FirstFrame(count_text)
+@dataclass(frozen=True, slots=True)
+class FrameTimes:
+    """Seconds from the fork to the end of the first frame with the list and to the end of
+    the first frame of the whole screen, and the CPU seconds used by the first; None for what
+    did not come in time."""
+
+    first: float | None
+    whole: float | None
+    first_cpu: float | None
+
+
+def wait_first_frame(terminal: PtyTerminal, count_text: bytes) -> FrameTimes:
+    """Read the reader's output until the whole screen has been drawn (or time is up)."""
+    first, whole = FirstFrame(count_text), FirstFrame(count_text, WHOLE_SCREEN)
+    seen: float | None = None
+    cpu: float | None = None
     deadline = terminal.started + FIRST_FRAME_TIMEOUT
     while time.perf_counter() < deadline:
         got = terminal.read(deadline - time.perf_counter())
         if got is None:
-            return None
+            break
         arrived, chunk = got
-        if chunk and watch.complete(terminal.output):
-            return arrived - terminal.started
-    return None
+        if not chunk:
+            continue
+        if seen is None and first.complete(terminal.output):
+            seen, cpu = arrived - terminal.started, terminal.cpu_seconds()
+        if seen is not None and whole.complete(terminal.output):
+            return FrameTimes(seen, arrived - terminal.started, cpu)
+    return FrameTimes(seen, None, cpu)
 
 
 def settle_idle(terminal: PtyTerminal, limit: float = SETTLE_LIMIT) -> None:
@@ -299,6 +326,7 @@ class ProcessRun:
     """One start of the reader in a pseudo-terminal."""
 
     first_frame: float | None
+    whole_screen: float | None = None  # seconds to the first frame of the whole screen
     app_run: float | None = None  # seconds to App.run() (imports, CLI, TuiReader built)
     driver_start: float | None = None  # seconds to Textual's driver taking the screen
     first_frame_cpu: float | None = None  # CPU seconds the reader had used by its first frame
@@ -353,13 +381,14 @@ def run_reader(cache: StartupCache, scratch: Path, *, feeds: bool, keys: int) ->
     """Start the reader, time its first frame, then ``keys`` keystrokes (j, then k), and quit."""
     with fresh_copy(cache, scratch, feeds) as (config, data):
         terminal = PtyTerminal(reader_command(config, data), terminal_env(cache))
-        run = ProcessRun(wait_first_frame(terminal, str(cache.articles).encode()))
-        run.first_frame_cpu = terminal.cpu_seconds()
+        times = wait_first_frame(terminal, str(cache.articles).encode())
+        run = ProcessRun(times.first, times.whole, first_frame_cpu=times.first_cpu)
         run.app_run, run.driver_start = (terminal.seen.get(m) for m in MILESTONES)
-        if run.first_frame is None:
+        if run.first_frame is None or run.whole_screen is None:
             tail = bytes(terminal.output[-300:]).decode(errors="replace")
+            what = "the list" if run.first_frame is None else "the whole screen"
             run.problems.append(
-                f"no frame with the list within {FIRST_FRAME_TIMEOUT:.0f} s: {tail!r}"
+                f"no frame with {what} within {FIRST_FRAME_TIMEOUT:.0f} s: {tail!r}"
             )
         else:
             run.key_ms, problem = type_keys(terminal, keys, held=False)
@@ -430,7 +459,7 @@ def child_app(config_file: Path, data: Path, keys: int, profile: bool) -> None:
                 await pilot.pause()
             # Quitting while the related-articles thread reads the store can crash the process
             # (the store is closed under it), so the figures wait for it; see the report.
-            await app.workers.wait_for_complete()
+            await workers_done(app)
 
     asyncio.run(drive())
     figures.update(
@@ -469,7 +498,7 @@ async def press_keys(app: Any, pilot: Any, articles: Any, keys: int) -> dict[str
     problems: list[str] = []
     for key, expected in (("j", keys), ("k", 0)):
         for _ in range(keys):
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             displayed.clear()
             event = events.Key(key, key)
@@ -503,6 +532,21 @@ async def press_keys(app: Any, pilot: Any, articles: Any, keys: int) -> dict[str
     }
 
 
+async def workers_done(app: Any, attempts: int = 50) -> None:
+    """Wait for the app's workers; one cancelled meanwhile (an exclusive worker replaced by a
+    newer one, as the related-articles lookup is) is not a failure, the newer one is awaited."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(attempts):
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            await asyncio.sleep(0.01)
+        else:
+            return
+    raise RuntimeError("the workers never settled")
+
+
 def _timed_ms(action: Callable[..., object], *args: Any) -> float:
     started = time.perf_counter()
     action(*args)
@@ -514,7 +558,7 @@ async def widget_parts(app: Any, screen: Any, articles: Any) -> dict[str, Any]:
     from tuireader.core.similar import TermStats
     from tuireader.core.store import ArticleQuery
 
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     height = articles.scrollable_content_region.height
     width = articles.scrollable_content_region.width
 
@@ -712,6 +756,11 @@ def print_start(results: Results) -> None:
     """The rows about the first frame, with the phases of a start."""
     _line("first frame, process, offline (its refresh fails behind)", frames(results.offline), "s")
     _line("first frame, process, cache only (no refresh)", frames(results.cache_only), "s")
+    _line(
+        "  the whole screen (sidebar title, footer keys too), cache only",
+        [run.whole_screen for run in results.cache_only if run.whole_screen is not None],
+        "s",
+    )
     runs = [
         run for run in results.cache_only if run.first_frame and run.app_run and run.driver_start
     ]
@@ -809,6 +858,13 @@ def print_targets(results: Results) -> bool:
     return all(met for _, met in targets)
 
 
+def compile_sources() -> None:
+    """Byte-compile the checkout's modules that changed, as an install does (pip compiles the
+    package; an editable one compiles on first import unless PYTHONDONTWRITEBYTECODE is set):
+    a start that compiled tuireader's sources again would measure the compiler."""
+    compileall.compile_dir(REPOSITORY / "src" / "tuireader", quiet=1)
+
+
 def measure_rounds(
     cache: StartupCache, scratch: Path, options: argparse.Namespace, executable: str
 ) -> tuple[Results, list[str]]:
@@ -816,6 +872,7 @@ def measure_rounds(
     results = Results()
     problems: list[str] = []
     for round_number in range(options.repeat + 1):  # round 0 warms caches up, untimed
+        compile_sources()  # again each round: others may be editing the checkout meanwhile
         offline = run_reader(cache, scratch, feeds=True, keys=0)
         typed = options.pty_keys if round_number == options.repeat else 0
         cache_only = run_reader(cache, scratch, feeds=False, keys=typed)
@@ -840,6 +897,7 @@ def measure_rounds(
             f" headless first paint {headless['first_paint']:.3f} s",
             flush=True,
         )
+    compile_sources()
     results.keys = run_child_app(cache, scratch, keys=options.keys)
     problems += results.keys["key_problems"]
     results.python_floor = python_start(options.repeat)

@@ -92,7 +92,7 @@ async def test_a_failing_feed_is_reported_and_the_others_load(
         assert screen.query_one(ArticleList).count == 30
         messages = [n.message for n in app._notifications]
         assert any("500" in m for m in messages), messages
-        assert "1 failed" in screen.sub_title
+        assert "1 failed" in (screen.sub_title or "")
 
 
 async def test_widths_fold_the_panes(server: FeedServer, tmp_path: Path) -> None:

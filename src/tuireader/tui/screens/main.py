@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tuireader.core.models import ArticleRow
@@ -27,9 +27,10 @@ from tuireader.core.store import ArticleQuery, Store
 from tuireader.tui.app import TuiReader
 from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
 from tuireader.tui.widgets.article_list import ArticleList, RowSource
+from tuireader.tui.widgets.footer import ReaderFooter
 from tuireader.tui.widgets.lists import KeyedOptionList
 from tuireader.tui.widgets.reader import ArticleView
-from tuireader.tui.widgets.sections import SectionsPane, places
+from tuireader.tui.widgets.sections import PlaceCounts, SectionsPane, count_places, places
 
 if TYPE_CHECKING:
     from tuireader.core.similar import RelatedEntry
@@ -98,6 +99,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.reader_app
+        app.localize(self)  # the footer shows the screen's keys in its first frame
         yield Header(show_clock=False, icon="◆")
         sections = SectionsPane(app.painter, mirrored=app.strings.rtl, id="sections")
         middle = Vertical(
@@ -110,30 +112,34 @@ class MainScreen(Screen[None]):
             ArticleView(id="reader"),
             id="middle",
         )
-        title = app.painter.plain(app.strings("related"))
+        title = Label(app.painter.plain(app.strings("related")), id="related-title", markup=False)
+        title.styles.text_align = "right" if app.strings.rtl else "left"
         related = Vertical(
-            Label(title, id="related-title", markup=False),
+            title,
             KeyedOptionList(id="related"),
             id="related-pane",
         )
         # A right-to-left interface mirrors the panes: sections on the right, related on the left.
         panes = [related, middle, sections] if app.strings.rtl else [sections, middle, related]
         yield Horizontal(*panes, id="panes")
-        yield Footer()
+        yield ReaderFooter()
+        # The classes the stylesheet lays the panes out by, before the first styling: each
+        # change of a screen's classes styles every widget on it again.
+        classes = {"-mirrored": app.strings.rtl, **self.layout_classes(app.size.width)}
+        self.update_classes(classes, update=False)
 
     def on_mount(self) -> None:
         self.title = "tuireader"
         self.reader_app.localize(self)
-        self.set_class(self.reader_app.strings.rtl, "-mirrored")
-        self.query_one("#related-title", Label).styles.text_align = (
-            "right" if self.reader_app.strings.rtl else "left"
-        )
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.relayout())
-        self.reload_places()
+        self.reload_places(self.reader_app.first_counts())
         self.show_query(ArticleQuery())
-        self.query_one(ArticleList).focus()
+        articles = self.query_one(ArticleList)
+        articles.focus()
         self.apply_width(self.size.width)
-        self.show_article(None)
+        # The article under the cursor now, not when its Highlighted message arrives: the
+        # first frame shows it.
+        self.show_article(articles.current)
 
     # --- data ----------------------------------------------------------------------------------
 
@@ -143,11 +149,12 @@ class MainScreen(Screen[None]):
             self._places_timer.stop()
         self._places_timer = self.set_timer(PLACES_DELAY, self.reload_places, name="places")
 
-    def reload_places(self) -> None:
-        store = self.reader_app.store
-        strings = self.reader_app.strings
+    def reload_places(self, counts: PlaceCounts | None = None) -> None:
+        """Show the sections and feeds with their counts (counted now unless given)."""
+        app = self.reader_app
+        strings = app.strings
         labels = {k: strings(k) for k in ("all", "unread", "starred")}
-        entries = places(labels, store.totals(), store.sections(), store.feed_counts())
+        entries = places(labels, counts if counts is not None else count_places(app.store))
         self.query_one(SectionsPane).show(entries, strings("feeds"))
 
     def show_query(self, query: ArticleQuery, *, keep_cursor: bool = False) -> None:
@@ -292,14 +299,20 @@ class MainScreen(Screen[None]):
 
     # --- layout --------------------------------------------------------------------------------
 
+    def layout_classes(self, width: int) -> dict[str, bool]:
+        """The screen's classes for a terminal ``width`` columns wide (see tuireader.tcss)."""
+        classes = {
+            "-wide": width >= WIDE,
+            "-medium": MEDIUM <= width < WIDE,
+            "-narrow": width < MEDIUM,
+            "-related": self.show_related,
+        }
+        classes.update({f"-show-{pane}": self.narrow_pane == pane for pane in PANES})
+        return classes
+
     def apply_width(self, width: int) -> None:
         self.call_after_refresh(self.relayout_related)
-        self.set_class(width >= WIDE, "-wide")
-        self.set_class(MEDIUM <= width < WIDE, "-medium")
-        self.set_class(width < MEDIUM, "-narrow")
-        self.set_class(self.show_related, "-related")
-        for pane in PANES:
-            self.set_class(self.narrow_pane == pane, f"-show-{pane}")
+        self.update_classes(self.layout_classes(width))  # one restyle, and none if unchanged
 
     def visible_panes(self) -> list[str]:
         if self.has_class("-narrow"):

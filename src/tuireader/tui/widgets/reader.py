@@ -75,6 +75,10 @@ class ArticleView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
+        if width != self._width:
+            # Arranged but not yet told of its size (the first frame of a screen): lay out
+            # now rather than paint an empty pane until the Resize event arrives.
+            self._relayout()
         if 0 <= index < len(self._lines):
             line = self._lines[index].apply_style(self.rich_style)
             return line.adjust_cell_length(width, self.rich_style)

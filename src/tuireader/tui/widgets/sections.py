@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tuireader.core.store import ArticleQuery, FeedCount, SectionCount
+from tuireader.core.store import ArticleQuery, FeedCount, SectionCount, Store
 from tuireader.tui.textview import TextPainter
 from tuireader.tui.widgets.lists import KeyedOptionList
 
@@ -26,14 +33,24 @@ class Place:
     indent: int = 0
 
 
-def places(
-    labels: dict[str, str],
-    totals: tuple[int, int, int],
-    sections: list[SectionCount],
-    feeds: list[FeedCount],
-) -> list[Place]:
+@dataclass(frozen=True, slots=True)
+class PlaceCounts:
+    """What the pane counts: (all, unread, starred), the sections, and the feeds."""
+
+    totals: tuple[int, int, int]
+    sections: list[SectionCount]
+    feeds: list[FeedCount]
+
+
+def count_places(store: Store) -> PlaceCounts:
+    """The counts behind the pane's entries (three queries over the articles' indexes)."""
+    return PlaceCounts(store.totals(), store.sections(), store.feed_counts())
+
+
+def places(labels: dict[str, str], counts: PlaceCounts) -> list[Place]:
     """The pane's entries, in order."""
-    _total, unread, starred = totals
+    _total, unread, starred = counts.totals
+    sections, feeds = counts.sections, counts.feeds
     result = [
         Place("all", labels["all"], ArticleQuery(), unread),
         Place("unread", labels["unread"], ArticleQuery(unread=True), unread),
@@ -59,6 +76,35 @@ def places(
                 )
             )
     return result
+
+
+class FittedLabel(Visual):
+    """A one-line option prompt laid out when it is drawn, at the width it is drawn at.
+
+    The pane's width is known only once it has been arranged, which is after its entries are
+    made; so labels are not made for a guessed width (the first frame would show them wrong),
+    and only the entries scrolled into view are laid out at all.
+    """
+
+    def __init__(self, lay_out: Callable[[int], Text]) -> None:
+        self._lay_out = lay_out
+        self._made: tuple[int, Content] | None = None
+
+    def _content(self, width: int) -> Content:
+        if self._made is None or self._made[0] != width:
+            self._made = (width, Content.from_rich_text(self._lay_out(width)))
+        return self._made[1]
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self._content(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return container_width
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return 1
 
 
 class SectionsPane(KeyedOptionList):
@@ -91,18 +137,19 @@ class SectionsPane(KeyedOptionList):
         self._places = entries
         self._heading = feeds_heading
         self.clear_options()
-        width = max(self.scrollable_content_region.width or 24, 12)
         options: list[Option | None] = []
         for index, place in enumerate(entries):
             if place.indent and (index == 0 or not entries[index - 1].indent):
                 options.append(None)
-            options.append(Option(self._label(place, width), id=place.id))
+            label = FittedLabel(partial(self._label, place))
+            options.append(Option(label, id=place.id))
         self.add_options(options)
         ids = [p.id for p in entries]
         target = current.id if current is not None and current.id in ids else ids[0]
         self.highlighted = self.get_option_index(target)
 
     def _label(self, place: Place, width: int) -> Text:
+        width = max(width, 12)
         count = str(place.unread) if place.unread else ""
         name_width = max(width - len(count) - 2 - place.indent * 2, 4)
         name = self._painter.one_line(place.name, name_width)
@@ -130,7 +177,3 @@ class SectionsPane(KeyedOptionList):
         place = self.current_place
         if place is not None:
             self.post_message(self.Chosen(place, focus_list=True))
-
-    def on_resize(self) -> None:
-        if self._places:
-            self.show(self._places, self._heading)
