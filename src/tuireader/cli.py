@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -178,6 +179,9 @@ def run_reader(
     context: Context, config: Config, database: Path, config_file: Path | None = None
 ) -> int:
     """Run the full-screen reader; in app mode the terminal is in explicit bidi mode meanwhile."""
+    # Importing Textual allocates a great deal and frees nothing: the garbage collector is
+    # paused from here, and the app resumes it once its first frame is drawn.
+    gc.disable()
     from tuireader.tui.app import AppSettings, TuiReader
 
     modes = context.modes(config)
