@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import subprocess
+import sys
+import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
 from tests.feedgen import rss, rss_item
-from tests.feedserver import FeedServer, Response
+from tests.feedserver import FeedServer, Response, redirect
 from tuireader.core import workers
 from tuireader.core.config import Config, FeedConfig, FetchConfig
 from tuireader.core.ingest import FeedParseError, prepare_entries, prepare_feed
@@ -125,3 +130,111 @@ def test_writes_of_a_batch_commit_together_or_not_at_all(tmp_path: Path) -> None
             store.store_feed(feed, parsed, now=parsed.entries[0].published)  # type: ignore[arg-type]
             store.record_fetch(feed.id, status=200, error=None, next_fetch=None)
         assert store.count() == 3
+
+
+NO_DESCRIPTOR_STDERR = """
+import asyncio, sys
+
+class Capture:  # what Textual puts in sys.stderr while the reader runs: no file descriptor
+    def write(self, text): return len(text)
+    def flush(self): pass
+    def fileno(self): return -1
+
+from tests.feedgen import rss
+from tuireader.core.workers import FeedPreparer
+
+async def main():
+    sys.stderr = Capture()
+    async with FeedPreparer(1) as preparer:
+        result = await preparer.prepare(rss(range(3)), "https://news.example/f.xml", None, {})
+        print(type(result).__name__, preparer.in_processes)
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+def test_the_pool_starts_when_stderr_has_no_descriptor(tmp_path: Path) -> None:
+    script = tmp_path / "start.py"
+    script.write_text(NO_DESCRIPTOR_STDERR, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path.cwd() / "src"), str(Path.cwd())])}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.stdout.split() == ["PreparedFeed", "True"], done.stdout + done.stderr
+
+
+async def test_a_worker_killed_while_idle_leaves_the_rest_to_threads() -> None:
+    url = "https://news.example/feed.xml"
+    async with FeedPreparer(1) as preparer:
+        first = await preparer.prepare(rss(range(1, 4)), url, None, {})
+        assert preparer.in_processes and not isinstance(first, Exception)
+        pool = preparer._starting.result()  # type: ignore[union-attr]
+        for process in list(pool._processes.values()):
+            process.kill()
+            process.join(timeout=10)
+        second = await preparer.prepare(rss(range(4, 9)), url, None, {})
+    assert not isinstance(second, Exception) and len(second.changed) == 5
+    assert not preparer.in_processes
+
+
+async def test_leaving_after_an_error_stops_a_long_parse_at_once() -> None:
+    url = "https://news.example/feed.xml"
+    big = rss([rss_item(n) for n in range(30_000)])  # seconds of parsing
+    started = 0.0
+    with pytest.raises(KeyError):
+        async with FeedPreparer(1) as preparer:
+            await preparer.prepare(rss(range(2)), url, None, {})  # the pool runs
+            job = asyncio.create_task(preparer.prepare(big, url, None, {}))
+            await asyncio.sleep(0.3)  # the worker is parsing
+            started = time.monotonic()
+            raise KeyError("the refresh failed")
+    assert time.monotonic() - started < 2.0
+    outcome = (await asyncio.gather(job, return_exceptions=True))[0]
+    assert isinstance(outcome, RuntimeError | BrokenProcessPool), outcome
+
+
+async def test_a_waiting_prepare_ends_cleanly_when_the_refresh_ends_first() -> None:
+    url = "https://news.example/feed.xml"
+    with pytest.raises(KeyError):
+        async with FeedPreparer(1) as preparer:
+            waiting = [asyncio.create_task(preparer.prepare(rss(range(3)), url, None, {}))]
+            await asyncio.sleep(0)  # the pool is starting
+            raise KeyError("cancelled")
+    [outcome] = await asyncio.gather(*waiting, return_exceptions=True)
+    assert not isinstance(outcome, AttributeError), outcome
+
+
+def test_one_feed_that_cannot_be_stored_does_not_cost_the_others(tmp_path: Path) -> None:
+    database = tmp_path / "db.sqlite"
+    with Store(database):  # the schema, then a rule that refuses one title
+        pass
+    with sqlite3.connect(database) as db:
+        db.execute(
+            "CREATE TRIGGER poison BEFORE INSERT ON articles WHEN NEW.title = 'poison'"
+            " BEGIN SELECT RAISE(ABORT, 'refused by a rule'); END"
+        )
+    with FeedServer() as server:
+        urls = serve_feeds(server)
+        items = [rss_item(9000 + n) for n in range(3)] + [rss_item(9999, title="poison")]
+        server.routes["/feed0.xml"] = Response(body=rss(items, title="مصدر 0"))
+        report = run(database, urls)
+    failed = {feed.url: feed.error for feed in report.failed}
+    assert set(failed) == {urls[0], urls[7]}  # the refused feed, and the HTML page
+    assert "refused by a rule" in (failed[urls[0]] or "")
+    assert report.new == (FEEDS - 2) * 5
+    with Store(database) as store:
+        assert store.count() == (FEEDS - 2) * 5  # nothing of the refused feed
+        assert store.integrity_ok()
+
+
+def test_feeds_that_came_to_share_a_url_are_both_refreshed(tmp_path: Path) -> None:
+    with FeedServer() as server:
+        server.routes["/new.xml"] = Response(body=rss(range(1, 4)))
+        server.routes["/old.xml"] = redirect(server.url("/new.xml"), status=301)
+        urls = [server.url("/old.xml"), server.url("/new.xml")]
+        run(tmp_path / "db.sqlite", urls)  # the old feed moves to the new address
+        server.routes["/new.xml"] = Response(body=rss(range(1, 6)))
+        again = run(tmp_path / "db.sqlite", urls)
+    assert sorted(feed.new for feed in again.feeds) == [2, 2]
+    assert len({feed.feed_id for feed in again.feeds}) == 2

@@ -111,6 +111,18 @@ def duplicate_guids() -> bytes:
     return rss(items, title="Duplicates")
 
 
+def unclosed_markup(repeats: int = 40_000) -> bytes:
+    """Bodies of unclosed comments, scripts, styles and images: text that a careless pattern
+    scans again from every opening (quadratic time: hours for a few hundred kilobytes)."""
+    bodies = ["<!-- x ", "<script>x ", "<style>a", "<img x ", "<a "]
+    items = [
+        f"<item><title>unclosed {n}</title><guid>c{n}</guid>"
+        f"<description>{escape(body * repeats)}</description></item>"
+        for n, body in enumerate(bodies)
+    ]
+    return rss(items, title="Unclosed")
+
+
 def relative_links() -> bytes:
     items = [
         "<item><title>rel 1</title><guid>r1</guid><link>/news/1</link></item>",

@@ -295,6 +295,12 @@ def test_duplicate_guids_store_one_article(library: Library) -> None:
     assert article.guid == "same"
 
 
+def test_unclosed_markup_is_read_in_linear_time(library: Library) -> None:
+    url = library.add("/unclosed.xml", Response(body=hostile.unclosed_markup()))
+    check_run(library, library.refresh(), url, outcome="ok")
+    assert len(library.articles(url)) == 5
+
+
 def test_relative_links_resolve_against_the_feed(library: Library) -> None:
     url = library.add("/dir/rel.xml", Response(body=hostile.relative_links()))
     check_run(library, library.refresh(), url, outcome="ok")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -25,7 +27,7 @@ from tuireader.core.workers import FeedPreparer, worker_count
 
 if TYPE_CHECKING:
     from tuireader.core.fulltext import FullTextResult
-    from tuireader.core.ingest import FeedParseError, PreparedFeed
+    from tuireader.core.ingest import PreparedFeed
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,7 @@ class _Fetched:
 
     feed: Feed
     result: FetchResult
-    prepared: PreparedFeed | FeedParseError | None = None
+    prepared: PreparedFeed | Exception | None = None  # an exception: the body was unusable
 
 
 # At most this many feeds per write transaction: fewer commits, but the reader's own writes
@@ -142,11 +144,13 @@ async def _refresh_feeds(
 
     Three stages overlap: downloads on the event loop, parsing in ``core.workers``, and one
     writer that stores whatever is ready in one transaction, so a slow feed never holds up
-    the others and commits stay few.
+    the others and commits stay few. Feeds that have come to share a URL (one moved to
+    another's address) are fetched once and each gets the result.
     """
-    by_url = {feed.url: feed for feed in feeds}
-    requests = [FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified) for f in feeds]
-    known = await in_thread(store.known_entries, [feed.id for feed in feeds])
+    by_url: dict[str, list[Feed]] = {}
+    for feed in feeds:
+        by_url.setdefault(feed.url, []).append(feed)
+    requests = [_request(same) for same in by_url.values()]
     report = RefreshReport()
     ready: asyncio.Queue[_Fetched | None] = asyncio.Queue()
     interval = timedelta(minutes=config.fetch.refresh_interval)
@@ -157,10 +161,13 @@ async def _refresh_feeds(
     try:
         async with Fetcher(fetch_settings(config)) as fetcher:
             async with FeedPreparer(worker_count(len(feeds))) as preparer:
-                async for result in fetcher.fetch_many(requests):
-                    feed = by_url[result.url]
-                    job = _prepare(preparer, feed, result, known.get(feed.id, {}), ready)
-                    preparing.append(asyncio.create_task(job))
+                async with contextlib.aclosing(fetcher.fetch_many(requests)) as fetched:
+                    async for result in fetched:
+                        if writer.done():
+                            break  # the writer failed: its error is raised below
+                        for feed in by_url[result.url]:
+                            job = _prepare(store, preparer, feed, result, ready)
+                            preparing.append(asyncio.create_task(job))
                 await asyncio.gather(*preparing)
             await ready.put(None)
             await writer
@@ -168,30 +175,43 @@ async def _refresh_feeds(
             if wanted:
                 from tuireader.core.fulltext import fetch_full_texts  # lxml, trafilatura
 
-                results = await fetch_full_texts(fetcher, store, wanted)
-                report.full_texts = sum(r.document is not None for r in results)
+                pages = await fetch_full_texts(fetcher, store, wanted)
+                report.full_texts = sum(page.document is not None for page in pages)
     finally:
-        # After an error or a cancellation: nothing may go on writing through the store.
-        unfinished = [task for task in (*preparing, writer) if not task.done()]
-        for task in unfinished:
+        # After an error or a cancellation: nothing may go on writing through the store, and
+        # what the tasks ended with is collected here (not reported later as "never retrieved").
+        tasks = [*preparing, writer]
+        for task in tasks:
             task.cancel()
-        if unfinished:
-            await asyncio.wait(unfinished)
+        await asyncio.gather(*tasks, return_exceptions=True)
     return report
 
 
+def _request(feeds: list[Feed]) -> FetchRequest:
+    """One request for feeds at one URL, conditional only when they agree on the validators."""
+    first = feeds[0]
+    validators = {(feed.etag, feed.last_modified) for feed in feeds}
+    etag, modified = validators.pop() if len(validators) == 1 else (None, None)
+    return FetchRequest(first.url, etag=etag, last_modified=modified)
+
+
 async def _prepare(
+    store: Store,
     preparer: FeedPreparer,
     feed: Feed,
     result: FetchResult,
-    known: dict[str, str],
     ready: asyncio.Queue[_Fetched | None],
 ) -> None:
-    prepared = None
+    prepared: PreparedFeed | Exception | None = None
     if result.outcome is FetchOutcome.OK:
         url = result.final_url or result.url
         content_type = result.headers.get("content-type")
-        prepared = await preparer.prepare(result.body, url, content_type, known)
+        known = await in_thread(store.known_entries, [feed.id])
+        try:
+            prepared = await preparer.prepare(result.body, url, content_type, known[feed.id])
+        except Exception as error:  # a bug in a parser costs this feed, not the refresh
+            prepared = Exception(f"the feed could not be read (parser error: {error!r:.100})")
+        result = replace(result, body=b"")  # the parsed feed is all the writer needs
     await ready.put(_Fetched(feed, result, prepared))
 
 
@@ -223,8 +243,22 @@ async def _write_ready(
 
 
 def _apply_batch(store: Store, batch: list[_Fetched], interval: timedelta) -> list[FeedReport]:
-    with store.transaction():
-        return [_apply(store, item.feed, item.result, item.prepared, interval) for item in batch]
+    """Write a batch in one transaction; a feed that breaks a constraint (removed meanwhile,
+    say) is rolled back alone. Other errors (a full disk) abort the batch: SQLite may have
+    rolled the transaction back by itself."""
+    reports = []
+    with store.transaction() as db:
+        for item in batch:
+            db.execute("SAVEPOINT feed")
+            try:
+                reports.append(_apply(store, item.feed, item.result, item.prepared, interval))
+            except sqlite3.IntegrityError as error:
+                db.execute("ROLLBACK TO feed")
+                feed = item.feed
+                words = f"the feed could not be stored: {error}"
+                reports.append(FeedReport(feed.id, feed.url, feed.title, "error", error=words))
+            db.execute("RELEASE feed")
+    return reports
 
 
 def _wanting_full_text(store: Store, report: RefreshReport) -> list[Article]:
@@ -237,14 +271,14 @@ def _apply(
     store: Store,
     feed: Feed,
     result: FetchResult,
-    prepared: PreparedFeed | FeedParseError | None,
+    prepared: PreparedFeed | Exception | None,
     interval: timedelta,
 ) -> FeedReport:
     """Store one fetch result, and schedule the feed's next fetch."""
     now = utcnow()
     retry = now + backoff_delay(feed.failures + 1)
     report = FeedReport(feed.id, feed.url, feed.title, result.outcome.value, error=result.error)
-    if isinstance(prepared, Exception):  # a FeedParseError
+    if isinstance(prepared, Exception):  # a FeedParseError, in words
         # No validators kept: the next fetch must get the whole body to try again.
         store.record_fetch(
             feed.id,

@@ -276,10 +276,12 @@ class Store:
         if not known:
             return known
         marks = ", ".join("?" * len(known))
-        for feed_id, key, digest in self._db.execute(
-            f"SELECT feed_id, key, content_hash FROM articles WHERE feed_id IN ({marks})",
-            list(known),
-        ):
+        with self._lock:  # a refresh reads this beside its writer thread, on one connection
+            rows = self._db.execute(
+                f"SELECT feed_id, key, content_hash FROM articles WHERE feed_id IN ({marks})",
+                list(known),
+            ).fetchall()
+        for feed_id, key, digest in rows:
             known[feed_id][key] = digest
         return known
 

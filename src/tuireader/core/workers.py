@@ -9,13 +9,15 @@ would cost more than it saves.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import multiprocessing
 import os
 import select
 import signal
+import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -52,7 +54,9 @@ class FeedPreparer:
     so a refresh that gets only 304s never starts a process. Parsing in a thread of this
     process while the pool starts would only slow the downloads and the writes: they share
     its GIL. If the pool cannot start or breaks (a worker killed by the system, say), the
-    rest is parsed in threads. Leaving the async context manager stops the workers.
+    rest is parsed in threads. Leaving the async context manager stops the workers: it waits
+    for them after a refresh that went well, and stops them at once after an error or a
+    cancellation (a reader that quits must not wait for a large feed's parse).
 
     As with any use of ``multiprocessing``, a script that refreshes must keep its top-level
     code under ``if __name__ == "__main__":``: the workers import the main module.
@@ -61,6 +65,13 @@ class FeedPreparer:
     def __init__(self, workers: int) -> None:
         self._workers = workers
         self._starting: asyncio.Future[ProcessPoolExecutor] | None = None
+        self._job: Callable[..., PreparedFeed | FeedParseError] | None = None
+        self._closed = False
+
+    @property
+    def in_processes(self) -> bool:
+        """Whether the bodies go to worker processes (False once it fell back to threads)."""
+        return self._workers > 0
 
     async def __aenter__(self) -> FeedPreparer:
         return self
@@ -72,40 +83,68 @@ class FeedPreparer:
         traceback: TracebackType | None,
     ) -> None:
         starting, self._starting, self._workers = self._starting, None, 0
+        self._closed = True
         if starting is None:
             return
         await asyncio.wait([starting])
-        if not starting.cancelled() and starting.exception() is None:
-            await in_thread(starting.result().shutdown, wait=True, cancel_futures=True)
+        if starting.cancelled() or starting.exception() is not None:
+            return
+        pool = starting.result()
+        if kind is None:
+            await in_thread(pool.shutdown, wait=True, cancel_futures=True)
+        else:
+            _stop_now(pool)
 
     async def prepare(
         self, body: bytes, url: str, content_type: str | None, known: Mapping[str, str]
     ) -> PreparedFeed | FeedParseError:
-        """``core.ingest.prepare_feed`` off the event loop."""
-        from tuireader.core.ingest import prepare_feed
-
+        """``core.ingest.prepare_feed`` off the event loop; RuntimeError once closed."""
+        job = await self._prepare_feed()
         pool = await self._running_pool()
         if pool is not None:
-            job = asyncio.get_running_loop().run_in_executor(
-                pool, prepare_feed, body, url, content_type, dict(known)
-            )
-            try:
-                return await job
-            except BrokenProcessPool:
+            try:  # a pool that broke while idle refuses new work at once
+                running = asyncio.get_running_loop().run_in_executor(
+                    pool, job, body, url, content_type, dict(known)
+                )
+                return await running
+            except (BrokenProcessPool, RuntimeError):
                 self._workers = 0
-        return await in_thread(prepare_feed, body, url, content_type, known)
+        if self._closed:  # stopped meanwhile: parsing in a thread now would delay the exit
+            raise RuntimeError("the refresh is over: its parser is closed")
+        return await in_thread(job, body, url, content_type, known)
+
+    async def _prepare_feed(self) -> Callable[..., PreparedFeed | FeedParseError]:
+        """``prepare_feed``, imported in a thread the first time (lxml, the cleaners and
+        the stemmer take tens of milliseconds to import: not on the event loop)."""
+        if self._job is None:
+            module = await in_thread(importlib.import_module, _JOB_MODULE)
+            self._job = module.prepare_feed
+        return self._job
 
     async def _running_pool(self) -> ProcessPoolExecutor | None:
         """The pool, started the first time; None when there is none (or it broke)."""
         if self._workers <= 0:
             return None
-        if self._starting is None:
-            self._starting = asyncio.ensure_future(in_thread(_started_pool, self._workers))
-        await asyncio.wait([self._starting])
-        if self._starting.cancelled() or self._starting.exception() is not None:
-            self._workers = 0  # no processes here (a sandbox, a limit): threads it is
+        starting = self._starting
+        if starting is None:
+            starting = self._starting = asyncio.ensure_future(
+                in_thread(_started_pool, self._workers)
+            )
+        await asyncio.wait([starting])
+        if self._workers <= 0 or starting.cancelled() or starting.exception() is not None:
+            self._workers = 0  # no processes here (a sandbox, a limit), or closed meanwhile
             return None
-        return self._starting.result()
+        return starting.result()
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool without waiting for the jobs its workers are running."""
+    # The pool's own list of its processes: private, but ProcessPoolExecutor has no public
+    # way to stop running jobs before Python 3.14 (terminate_workers).
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()  # the workers ignore SIGINT, not SIGTERM
 
 
 def _worker_setup(main_pid: int) -> None:
@@ -154,16 +193,47 @@ def _started_pool(workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload([_JOB_MODULE])
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_worker_setup,
-        initargs=(os.getpid(),),
-    )
+    _start_resource_tracker()
+    # Ctrl+C while the helper processes start would make them print a traceback on the
+    # terminal before they ignore it; the main thread still gets it.
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        for started in [pool.submit(os.getpid) for _ in range(workers)]:
-            started.result()
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_worker_setup,
+            initargs=(os.getpid(),),
+        )
+        try:
+            for started in [pool.submit(os.getpid) for _ in range(workers)]:
+                started.result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     return pool
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with a real standard error.
+
+    It hands ``sys.stderr.fileno()`` to its process; inside the reader, Textual has replaced
+    ``sys.stderr`` with an object whose descriptor is -1, which starting a process refuses:
+    without this the pool could never start in the reader.
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        resource_tracker.ensure_running()
+        return
+    with open(os.devnull, "w") as nowhere:
+        saved, sys.stderr = sys.stderr, nowhere
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = saved

@@ -10,11 +10,16 @@ from tuireader.core.urls import is_feed_url
 from tuireader.text.sanitize import sanitize_text
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
-_HIDDEN_ELEMENT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# An unclosed comment, script or style runs to the end of the text, as in HTML; matching
+# the end in the same pattern keeps these linear ("<!--" repeated would be quadratic).
+_HIDDEN_ELEMENT = re.compile(
+    r"<(script|style)\b[^>]*(?:>.*?(?:</\1\s*>|\Z)|\Z)", re.IGNORECASE | re.DOTALL
+)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# "[^<>]" (not "[^>]"): a scan for src stops at the next tag, so "<img " repeated is linear.
 _IMG_SRC = re.compile(
-    r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
+    r"""<img\b[^<>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
 )
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _EMAIL_WITH_NAME = re.compile(r"\S+@\S+\s*\((.+)\)")
