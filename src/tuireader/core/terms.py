@@ -177,7 +177,7 @@ class _ChunkTable(dict[str, tuple[str, ...]]):
     them again. Bounded like ``_TermTable``.
     """
 
-    LIMIT = 200_000
+    LIMIT = 100_000
 
     def __missing__(self, chunk: str) -> tuple[str, ...]:
         terms = tuple(index_terms_normalized(normalize(chunk)))
@@ -203,7 +203,7 @@ class _TermTable(dict[str, str]):
     can invent words, so the table starts over when it grows too large.
     """
 
-    LIMIT = 300_000
+    LIMIT = 100_000
 
     def __missing__(self, token: str) -> str:
         term = "" if is_stopword(token) else stem(token)
