@@ -139,12 +139,17 @@ class FeedPreparer:
 
 def _stop_now(pool: ProcessPoolExecutor) -> None:
     """Stop a pool without waiting for the jobs its workers are running."""
-    # The pool's own list of its processes: private, but ProcessPoolExecutor has no public
-    # way to stop running jobs before Python 3.14 (terminate_workers).
+    # ProcessPoolExecutor has no public way to stop running jobs before Python 3.14
+    # (terminate_workers): this does what it does on finding a worker killed.
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()  # the workers ignore SIGINT, not SIGTERM
+    # A body may be half written to the job pipe, which no worker will read again: closing
+    # our end of it makes that write fail instead of blocking the exit (CPython gh-94777).
+    reader = getattr(getattr(pool, "_call_queue", None), "_reader", None)
+    if reader is not None:
+        reader.close()
 
 
 def _worker_setup(main_pid: int) -> None:
