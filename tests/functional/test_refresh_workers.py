@@ -16,13 +16,16 @@ from tests.feedgen import rss, rss_item
 from tests.feedserver import FeedServer, Response, redirect
 from tuireader.core import workers
 from tuireader.core.config import Config, FeedConfig, FetchConfig
-from tuireader.core.ingest import FeedParseError, prepare_entries, prepare_feed
+from tuireader.core.ingest import FeedParseError, FeedSettings, prepare_entries, prepare_feed
+from tuireader.core.models import Direction
 from tuireader.core.parse import parse_feed
 from tuireader.core.refresh import RefreshReport, refresh
 from tuireader.core.store import Store, StoreError
 from tuireader.core.workers import FeedPreparer
 
 FEEDS = 12  # more than POOL_MIN_FEEDS: a process pool where the machine has two cores
+URL = "https://news.example/feed.xml"
+SETTINGS = FeedSettings(URL, URL, None, Direction.AUTO)
 
 
 def serve_feeds(server: FeedServer) -> list[str]:
@@ -94,24 +97,26 @@ async def test_a_worker_process_prepares_what_this_process_would() -> None:
     body = rss([rss_item(i) for i in range(4)] + [rss_item(1)])  # item 1 twice
     url = "https://news.example/feed.xml"
     async with FeedPreparer(1) as preparer:
-        remote = await preparer.prepare(body, url, None, {})
-        error = await preparer.prepare(b"<html><body>no</body></html>", url, "text/html", {})
-    local = prepare_feed(body, url, None, {})
+        remote = await preparer.prepare(body, url, None, {}, SETTINGS)
+        error = await preparer.prepare(
+            b"<html><body>no</body></html>", url, "text/html", {}, SETTINGS
+        )
+    local = prepare_feed(body, url, None, {}, SETTINGS)
     assert not isinstance(remote, FeedParseError) and not isinstance(local, FeedParseError)
     assert remote.changed == local.changed
     assert len(remote.changed) == 4  # the repeated item counts once
-    assert remote.parsed.entries == local.parsed.entries
+    assert (remote.title, remote.warning) == (local.title, local.warning)
     assert isinstance(error, FeedParseError) and "HTML" in str(error)
 
 
 def test_only_new_and_changed_entries_are_prepared() -> None:
     parsed = parse_feed(rss(range(1, 6)), url="https://news.example/feed.xml")
-    first = prepare_entries(parsed, {})
+    first = prepare_entries(parsed, {}, SETTINGS)
     known = {change.key: change.digest for change in first.changed}
-    assert prepare_entries(parsed, known).changed == ()
+    assert prepare_entries(parsed, known, SETTINGS).changed == ()
     del known[first.changed[0].key]
     known[first.changed[1].key] = "an older digest"
-    again = prepare_entries(parsed, known)
+    again = prepare_entries(parsed, known, SETTINGS)
     assert [c.key for c in again.changed] == [c.key for c in first.changed[:2]]
 
 
@@ -144,12 +149,16 @@ class Capture:  # what Textual puts in sys.stderr while the reader runs: no file
     def fileno(self): return -1
 
 from tests.feedgen import rss
+from tuireader.core.ingest import FeedSettings
+from tuireader.core.models import Direction
 from tuireader.core.workers import FeedPreparer
+
+SETTINGS = FeedSettings("https://news.example/f.xml", "t", None, Direction.AUTO)
 
 async def main():
     sys.stderr = Capture()
     async with FeedPreparer(1) as preparer:
-        result = await preparer.prepare(rss(range(3)), "https://news.example/f.xml", None, {})
+        result = await preparer.prepare(rss(range(3)), SETTINGS.url, None, {}, SETTINGS)
         print(type(result).__name__, preparer.in_processes)
 
 if __name__ == "__main__":
@@ -169,13 +178,13 @@ def test_the_pool_starts_when_stderr_has_no_descriptor(tmp_path: Path) -> None:
 async def test_a_worker_killed_while_idle_leaves_the_rest_to_threads() -> None:
     url = "https://news.example/feed.xml"
     async with FeedPreparer(1) as preparer:
-        first = await preparer.prepare(rss(range(1, 4)), url, None, {})
+        first = await preparer.prepare(rss(range(1, 4)), url, None, {}, SETTINGS)
         assert preparer.in_processes and not isinstance(first, Exception)
         pool = preparer._starting.result()  # type: ignore[union-attr]
         for process in list(pool._processes.values()):
             process.kill()
             process.join(timeout=10)
-        second = await preparer.prepare(rss(range(4, 9)), url, None, {})
+        second = await preparer.prepare(rss(range(4, 9)), url, None, {}, SETTINGS)
     assert not isinstance(second, Exception) and len(second.changed) == 5
     assert not preparer.in_processes
 
@@ -184,15 +193,20 @@ LEAVING_MID_PARSE = """
 import asyncio, time
 
 from tests.feedgen import rss, rss_item
+from tuireader.core.ingest import FeedSettings
+from tuireader.core.models import Direction
 from tuireader.core.workers import FeedPreparer
 
 async def main():
     url = "https://news.example/feed.xml"
+    settings = FeedSettings(url, url, None, Direction.AUTO)
     big = rss([rss_item(n) for n in range(30_000)])  # seconds of parsing, megabytes to send
     try:
         async with FeedPreparer(1) as preparer:
-            await preparer.prepare(rss(range(2)), url, None, {})  # the pool runs
-            jobs = [asyncio.create_task(preparer.prepare(big, url, None, {})) for _ in "ab"]
+            await preparer.prepare(rss(range(2)), url, None, {}, settings)  # the pool runs
+            jobs = [
+                asyncio.create_task(preparer.prepare(big, url, None, {}, settings)) for _ in "ab"
+            ]
             await asyncio.sleep(0.5)  # one parses, the other is on its way down the pipe
             raise KeyError("the refresh failed")
     except KeyError:
@@ -223,7 +237,9 @@ async def test_a_waiting_prepare_ends_cleanly_when_the_refresh_ends_first() -> N
     url = "https://news.example/feed.xml"
     with pytest.raises(KeyError):
         async with FeedPreparer(1) as preparer:
-            waiting = [asyncio.create_task(preparer.prepare(rss(range(3)), url, None, {}))]
+            waiting = [
+                asyncio.create_task(preparer.prepare(rss(range(3)), url, None, {}, SETTINGS))
+            ]
             await asyncio.sleep(0)  # the pool is starting
             raise KeyError("cancelled")
     [outcome] = await asyncio.gather(*waiting, return_exceptions=True)

@@ -1,26 +1,31 @@
-"""A fetched body to what the store writes: entries, their identity, digest and index terms.
+"""A fetched body to what the store writes: rows of articles, their identity and index terms.
 
 Everything here is CPU work with no shared state, so a refresh runs ``prepare_feed`` in
-worker processes (``core.workers``) while the main process fetches and writes. Only the
-entries
-that are new or changed since the last refresh get index terms: a feed that repeats its 49
-old items and adds one costs one article's indexing, not fifty.
+worker processes (``core.workers``) while the main process fetches and writes: the values
+of each article's row (section, direction, dates, categories) are worked out here too, and
+come back as plain tuples, which cost little to send. Only the entries that are new or
+changed since the last refresh are prepared: a feed that repeats its 49 old items and adds
+one costs one article's work, not fifty.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tuireader.core.extract import needs_full_text
-from tuireader.core.models import FullText, ParsedEntry, ParsedFeed
+from tuireader.core.language import resolve_direction
+from tuireader.core.models import Direction, FullText, ParsedEntry, ParsedFeed
 from tuireader.core.parse import FeedParseError, parse_feed
 from tuireader.core.searchtext import index_fields
+from tuireader.core.sections import primary_section
 
 __all__ = [
     "FeedParseError",
+    "FeedSettings",
     "PreparedEntry",
     "PreparedFeed",
     "content_hash",
@@ -30,16 +35,18 @@ __all__ = [
 ]
 
 
+def iso(moment: datetime | None) -> str | None:
+    """A moment as stored: ISO 8601 in UTC, to the second."""
+    return None if moment is None else moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
 def entry_key(entry: ParsedEntry) -> str:
     """Identity of an entry within its feed: guid, else link, else a hash of title and date."""
     if entry.guid:
         return "g:" + entry.guid
     if entry.link:
         return "l:" + entry.link
-    published = entry.published
-    moment = None if published is None else published.astimezone(UTC)
-    stamp = "None" if moment is None else moment.isoformat(timespec="seconds")
-    digest = hashlib.sha256(f"{entry.title}\x00{stamp}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{entry.title}\x00{iso(entry.published)}".encode()).hexdigest()
     return "h:" + digest[:32]
 
 
@@ -50,43 +57,82 @@ def content_hash(entry: ParsedEntry) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """What of a feed's configuration shapes its articles' rows."""
+
+    url: str
+    title: str  # as shown: the configured title, else the feed's own, else its URL
+    section: str | None
+    direction: Direction
+
+
+@dataclass(frozen=True, slots=True)
 class PreparedEntry:
     """A new or changed entry with what the store needs to write it."""
 
-    position: int  # in ``PreparedFeed.parsed.entries``
     key: str
-    digest: str
+    # The values of core.store.ROW_COLUMNS; "published" is None for an item without a date
+    # (the store puts the moment it first saw it).
+    row: tuple[str | None, ...]
+    own_published: str | None  # the item's own date: an edit without one keeps the stored one
     index_title: str  # index terms, space-separated (core.searchtext)
     index_body: str
     teaser: bool  # the item's text looks cut short: a feed set to full_text "auto" fetches the page
 
+    @property
+    def digest(self) -> str:
+        return str(self.row[-1])
+
 
 @dataclass(frozen=True, slots=True)
 class PreparedFeed:
-    """A parsed feed and its entries that differ from what is stored, in document order."""
+    """What a parsed feed says of itself, and its entries that differ from what is stored,
+    in document order."""
 
-    parsed: ParsedFeed
+    title: str
+    language: str | None
+    warning: str | None
     changed: tuple[PreparedEntry, ...]
 
-    def entry(self, prepared: PreparedEntry) -> ParsedEntry:
-        return self.parsed.entries[prepared.position]
 
-
-def prepare_entries(parsed: ParsedFeed, known: Mapping[str, str]) -> PreparedFeed:
+def prepare_entries(
+    parsed: ParsedFeed, known: Mapping[str, str], feed: FeedSettings
+) -> PreparedFeed:
     """The entries of ``parsed`` whose key is not in ``known`` (key → digest) or whose
-    digest differs, with their index terms. An entry repeated in the document counts once,
-    unless its repetition differs."""
+    digest differs, with their rows and index terms. An entry repeated in the document
+    counts once, unless its repetition differs."""
+    feed_title = feed.title if feed.title != feed.url else parsed.title or feed.url
     seen = dict(known)
     changed: list[PreparedEntry] = []
-    for position, entry in enumerate(parsed.entries):
+    for entry in parsed.entries:
         key, digest = entry_key(entry), content_hash(entry)
         if seen.get(key) == digest:
             continue
         seen[key] = digest
+        section, section_key = primary_section(feed.section, entry.categories, feed_title)
+        language = entry.language or parsed.language
+        direction = resolve_direction(feed.direction, language, entry.title or entry.summary)
+        row = (
+            entry.guid,
+            entry.link,
+            entry.title,
+            entry.author,
+            iso(entry.published or entry.updated),
+            iso(entry.updated),
+            entry.summary,
+            entry.content,
+            language,
+            direction.value,
+            json.dumps(list(entry.categories), ensure_ascii=False),
+            section,
+            section_key,
+            entry.image,
+            digest,
+        )
         title, body = index_fields(entry.title, entry.content or entry.summary)
         teaser = needs_full_text(summary=entry.summary, content=entry.content, mode=FullText.AUTO)
-        changed.append(PreparedEntry(position, key, digest, title, body, teaser))
-    return PreparedFeed(parsed, tuple(changed))
+        changed.append(PreparedEntry(key, row, iso(entry.published), title, body, teaser))
+    return PreparedFeed(parsed.title, parsed.language, parsed.warning, tuple(changed))
 
 
 def prepare_feed(
@@ -94,6 +140,7 @@ def prepare_feed(
     url: str,
     content_type: str | None,
     known: Mapping[str, str],
+    feed: FeedSettings,
     now: datetime | None = None,
 ) -> PreparedFeed | FeedParseError:
     """Parse a fetched body and prepare its new and changed entries.
@@ -105,4 +152,4 @@ def prepare_feed(
         parsed = parse_feed(body, url=url, content_type=content_type, now=now)
     except FeedParseError as error:
         return error
-    return prepare_entries(parsed, known)
+    return prepare_entries(parsed, known, feed)

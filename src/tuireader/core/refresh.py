@@ -21,7 +21,7 @@ from tuireader.core.models import (
     FetchResult,
     FullText,
 )
-from tuireader.core.store import Store, StoreResult, utcnow
+from tuireader.core.store import Store, StoreResult, feed_settings, utcnow
 from tuireader.core.threads import in_thread
 from tuireader.core.workers import FeedPreparer, worker_count
 
@@ -208,7 +208,10 @@ async def _prepare(
         content_type = result.headers.get("content-type")
         known = await in_thread(store.known_entries, [feed.id])
         try:
-            prepared = await preparer.prepare(result.body, url, content_type, known[feed.id])
+            settings = feed_settings(feed)
+            prepared = await preparer.prepare(
+                result.body, url, content_type, known[feed.id], settings
+            )
         except Exception as error:  # a bug in a parser costs this feed, not the refresh
             prepared = Exception(f"the feed could not be read (parser error: {error!r:.100})")
         result = replace(result, body=b"")  # the parsed feed is all the writer needs
@@ -291,7 +294,6 @@ def _apply(
         )
         return replace(report, outcome="parse_error", error=str(prepared))
     if prepared is not None:
-        parsed = prepared.parsed
         stored: StoreResult = store.store_prepared(feed, prepared, now=now)
         wanted = {
             FullText.ALWAYS: stored.new_ids,
@@ -310,10 +312,10 @@ def _apply(
         )
         return replace(
             report,
-            title=parsed.title or feed.title,
+            title=prepared.title or feed.title,
             new=stored.new,
             updated=stored.updated,
-            warning=parsed.warning,
+            warning=prepared.warning,
             full_text_ids=wanted,
         )
     gone = result.outcome is FetchOutcome.GONE

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuireader.core.config import FeedConfig
-from tuireader.core.language import resolve_direction
 from tuireader.core.models import (
     Article,
     ArticleRow,
@@ -23,11 +22,16 @@ from tuireader.core.models import (
     ParsedFeed,
 )
 from tuireader.core.schema import migrate
-from tuireader.core.sections import primary_section
 from tuireader.core.terms import fts_any_query
 
 if TYPE_CHECKING:
-    from tuireader.core.ingest import PreparedFeed
+    from tuireader.core.ingest import FeedSettings, PreparedFeed
+
+# The article columns a refresh writes, in the order of ``core.ingest.PreparedEntry.row``.
+ROW_COLUMNS = (
+    "guid, link, title, author, published, updated, summary, content, language, direction,"
+    " categories, section, section_key, image, content_hash"
+)
 
 
 class StoreError(Exception):
@@ -72,6 +76,13 @@ class StoreResult:
     updated: int
     new_ids: tuple[int, ...] = ()
     new_teasers: tuple[int, ...] = ()  # new articles whose feed text looks cut short
+
+
+def feed_settings(feed: Feed) -> FeedSettings:
+    """What of ``feed``'s configuration its articles' rows depend on (``core.ingest``)."""
+    from tuireader.core.ingest import FeedSettings
+
+    return FeedSettings(feed.url, feed.title, feed.section, feed.direction)
 
 
 def utcnow() -> datetime:
@@ -291,17 +302,18 @@ class Store:
 
         with self.transaction():
             known = self.known_entries([feed.id])[feed.id]
-            return self.store_prepared(feed, prepare_entries(parsed, known), now=now)
+            prepared = prepare_entries(parsed, known, feed_settings(feed))
+            return self.store_prepared(feed, prepared, now=now)
 
     def store_prepared(self, feed: Feed, prepared: PreparedFeed, *, now: datetime) -> StoreResult:
-        """``store_feed`` for entries already compared with the store and indexed, maybe in
+        """``store_feed`` for entries already compared with the store and prepared, maybe in
         another process: they are compared again here, since another refresh may have
         stored them meanwhile."""
-        parsed = prepared.parsed
         updated = 0
         new_ids: list[int] = []
         new_teasers: list[int] = []
         index_rows: dict[int, tuple[str, str]] = {}  # the last version of a repeated entry
+        first_seen = _iso(now)
         with self.transaction() as db:
             known = {
                 key: (article_id, digest)
@@ -309,48 +321,29 @@ class Store:
                     "SELECT key, id, content_hash FROM articles WHERE feed_id = ?", (feed.id,)
                 )
             }
-            if parsed.title:
+            if prepared.title:
                 db.execute(
                     "UPDATE feeds SET title = ?, language = ? WHERE id = ?",
-                    (parsed.title, parsed.language, feed.id),
+                    (prepared.title, prepared.language, feed.id),
                 )
-            feed_title = feed.title if feed.title != feed.url else parsed.title or feed.url
             for change in prepared.changed:
-                entry = prepared.entry(change)
                 key, digest = change.key, change.digest
                 row = known.get(key)
                 if row is not None and row[1] == digest:
                     continue
-                section, section_key = primary_section(feed.section, entry.categories, feed_title)
-                language = entry.language or parsed.language
-                direction = resolve_direction(
-                    feed.direction, language, entry.title or entry.summary
-                )
-                published = entry.published or entry.updated or now
-                values = (
-                    entry.guid,
-                    entry.link,
-                    entry.title,
-                    entry.author,
-                    _iso(published),
-                    _iso(entry.updated),
-                    entry.summary,
-                    entry.content,
-                    language,
-                    direction.value,
-                    json.dumps(list(entry.categories), ensure_ascii=False),
-                    section,
-                    section_key,
-                    entry.image,
-                    digest,
-                )
+                values = change.row
                 if row is None:
                     cursor = db.execute(
-                        "INSERT INTO articles (guid, link, title, author, published, updated,"
-                        " summary, content, language, direction, categories, section, section_key,"
-                        " image, content_hash, feed_id, key, first_seen)"
+                        f"INSERT INTO articles ({ROW_COLUMNS}, feed_id, key, first_seen)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (*values, feed.id, key, _iso(now)),
+                        (
+                            *values[:4],
+                            values[4] or first_seen,
+                            *values[5:],
+                            feed.id,
+                            key,
+                            first_seen,
+                        ),
                     )
                     article_id = int(str(cursor.lastrowid))
                     new_ids.append(article_id)
@@ -364,7 +357,7 @@ class Store:
                         " published = COALESCE(?, published), updated = ?, summary = ?,"
                         " content = ?, language = ?, direction = ?, categories = ?, section = ?,"
                         " section_key = ?, image = ?, content_hash = ? WHERE id = ?",
-                        (*values[:4], _iso(entry.published), *values[5:], article_id),
+                        (*values[:4], change.own_published, *values[5:], article_id),
                     )
                     db.execute("DELETE FROM search WHERE rowid = ?", (article_id,))
                     updated += 1

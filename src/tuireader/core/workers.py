@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from tuireader.core.threads import in_thread
 
 if TYPE_CHECKING:
-    from tuireader.core.ingest import FeedParseError, PreparedFeed
+    from tuireader.core.ingest import FeedParseError, FeedSettings, PreparedFeed
 
 __all__ = ["FeedPreparer", "worker_count"]
 
@@ -96,7 +96,12 @@ class FeedPreparer:
             _stop_now(pool)
 
     async def prepare(
-        self, body: bytes, url: str, content_type: str | None, known: Mapping[str, str]
+        self,
+        body: bytes,
+        url: str,
+        content_type: str | None,
+        known: Mapping[str, str],
+        feed: FeedSettings,
     ) -> PreparedFeed | FeedParseError:
         """``core.ingest.prepare_feed`` off the event loop; RuntimeError once closed."""
         job = await self._prepare_feed()
@@ -104,14 +109,14 @@ class FeedPreparer:
         if pool is not None:
             try:  # a pool that broke while idle refuses new work at once
                 running = asyncio.get_running_loop().run_in_executor(
-                    pool, job, body, url, content_type, dict(known)
+                    pool, job, body, url, content_type, dict(known), feed
                 )
                 return await running
             except (BrokenProcessPool, RuntimeError):
                 self._workers = 0
         if self._closed:  # stopped meanwhile: parsing in a thread now would delay the exit
             raise RuntimeError("the refresh is over: its parser is closed")
-        return await in_thread(job, body, url, content_type, known)
+        return await in_thread(job, body, url, content_type, known, feed)
 
     async def _prepare_feed(self) -> Callable[..., PreparedFeed | FeedParseError]:
         """``prepare_feed``, imported in a thread the first time (lxml, the cleaners and
