@@ -1,4 +1,4 @@
-"""The environment of a plain terminal, for tests that run tuireader in a pseudo-terminal."""
+"""Environments for tests that run tuireader in a child process or a pseudo-terminal."""
 
 from __future__ import annotations
 
@@ -17,3 +17,9 @@ def plain_terminal(columns: int, lines: int) -> dict[str, str]:
         PYTHONPATH=os.pathsep.join([str(Path.cwd() / "src"), environ.get("PYTHONPATH", "")]),
     )
     return environ
+
+
+def child_env() -> dict[str, str]:
+    """The environment for a child tuireader: this checkout's sources (and tests) on the path."""
+    paths = [str(Path.cwd() / "src"), str(Path.cwd())]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}

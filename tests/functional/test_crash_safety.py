@@ -20,6 +20,7 @@ import pytest
 
 from tests.feedgen import rss, rss_item
 from tests.feedserver import FeedServer, RecordedRequest, Response
+from tests.terminal import child_env
 from tuireader.core.config import FeedConfig, add_feeds
 from tuireader.core.schema import migrate
 from tuireader.core.store import ArticleQuery, Store
@@ -40,10 +41,6 @@ def tuireader_args(config: Path, data: Path | str, *command: str) -> list[str]:
         str(data),
         *command,
     ]
-
-
-def child_env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path.cwd() / "src"), str(Path.cwd())])}
 
 
 def refresh_process(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 
 from tests.feedgen import rss, rss_item
 from tests.feedserver import FeedServer, Response, redirect
+from tests.terminal import child_env
 from tuireader.core import workers
 from tuireader.core.config import Config, FeedConfig, FetchConfig
 from tuireader.core.ingest import FeedParseError, FeedSettings, prepare_entries, prepare_feed
@@ -134,10 +134,6 @@ def test_writes_of_a_batch_commit_together_or_not_at_all(tmp_path: Path) -> None
             store.store_feed(feed, parsed, now=parsed.entries[0].published)  # type: ignore[arg-type]
             store.record_fetch(feed.id, status=200, error=None, next_fetch=None)
         assert store.count() == 3
-
-
-def child_env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path.cwd() / "src"), str(Path.cwd())])}
 
 
 NO_DESCRIPTOR_STDERR = """

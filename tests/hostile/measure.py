@@ -4,13 +4,14 @@ child's peak resident memory (which, unlike tracemalloc, counts libxml2's alloca
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tests.terminal import child_env
 
 # Runs the CLI in this very process and writes its peak RSS to a file, even on sys.exit.
 # VmHWM, not getrusage: Linux carries ru_maxrss over fork and exec, so a child of a big test
@@ -41,14 +42,6 @@ class Measured:
 
     def json(self) -> Any:
         return json.loads(self.stdout)
-
-
-def child_env(extra_path: str | None = None) -> dict[str, str]:
-    """The environment for a child tuireader: the source tree on the path."""
-    paths = [str(Path.cwd() / "src"), str(Path.cwd())]
-    if extra_path:
-        paths.insert(0, extra_path)
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
 def run_measured(args: list[str], *, timeout: float = 120, tmp: Path) -> Measured:
