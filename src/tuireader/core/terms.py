@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import chain
+from typing import TypeVar
 
 import Stemmer
 
@@ -73,6 +74,7 @@ _CONJUNCTIONS = ("و", "ف")
 _CONJUNCTION_EXCEPTIONS = frozenset({"ولي"})
 
 _local = threading.local()
+V = TypeVar("V")
 
 
 def _stemmer(algorithm: str) -> Stemmer.Stemmer:
@@ -167,24 +169,36 @@ def is_stopword(token: str) -> bool:
     return len(token) < 2 or token in _stopwords()
 
 
-class _ChunkTable(dict[str, tuple[str, ...]]):
+class _Memo(dict[str, V]):
+    """A dictionary that computes a missing value once and keeps it: a lookup of a known key
+    stays in C (``map(table.__getitem__, ...)``). The words of news are bounded, but hostile
+    feeds can invent words, so a table starts over when it holds ``LIMIT`` entries."""
+
+    LIMIT = 100_000
+
+    def compute(self, key: str) -> V:
+        raise NotImplementedError
+
+    def __missing__(self, key: str) -> V:
+        value = self.compute(key)
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[key] = value
+        return value
+
+
+class _ChunkTable(_Memo[tuple[str, ...]]):
     """A run of text between spaces → its index terms; filled as runs are first seen.
 
     Normalizing never joins or splits text at a space (no space is removed or made, and
     nothing composes across one), so the terms of a text are the terms of its space-separated
     runs, one after the other. News repeats its words with their punctuation ("المغرب،"),
     so most runs of an article are found here, and indexing skips normalizing and tokenizing
-    them again. Bounded like ``_TermTable``.
+    them again.
     """
 
-    LIMIT = 100_000
-
-    def __missing__(self, chunk: str) -> tuple[str, ...]:
-        terms = tuple(index_terms_normalized(normalize(chunk)))
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[chunk] = terms
-        return terms
+    def compute(self, chunk: str) -> tuple[str, ...]:
+        return tuple(index_terms_normalized(normalize(chunk)))
 
 
 _CHUNKS = _ChunkTable()
@@ -195,22 +209,15 @@ def index_terms(text: str) -> list[str]:
     return list(chain.from_iterable(map(_CHUNKS.__getitem__, text.split())))
 
 
-class _TermTable(dict[str, str]):
+class _TermTable(_Memo[str]):
     """Token → its index term, or "" for a stopword; filled as tokens are first seen.
 
     Indexing looks up every word of every article: a dictionary hit costs a fraction of
-    a stopword test plus a stem call. The vocabulary of news is bounded, but hostile feeds
-    can invent words, so the table starts over when it grows too large.
+    a stopword test plus a stem call.
     """
 
-    LIMIT = 100_000
-
-    def __missing__(self, token: str) -> str:
-        term = "" if is_stopword(token) else stem(token)
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[token] = term
-        return term
+    def compute(self, token: str) -> str:
+        return "" if is_stopword(token) else stem(token)
 
 
 _TERMS = _TermTable()
