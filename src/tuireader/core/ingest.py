@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tuireader.core.extract import needs_full_text
 from tuireader.core.language import resolve_direction
@@ -22,6 +22,7 @@ from tuireader.core.models import Direction, FullText, ParsedEntry, ParsedFeed
 from tuireader.core.parse import FeedParseError, parse_feed
 from tuireader.core.searchtext import index_fields
 from tuireader.core.sections import primary_section
+from tuireader.core.store import iso
 
 __all__ = [
     "FeedParseError",
@@ -33,11 +34,6 @@ __all__ = [
     "prepare_entries",
     "prepare_feed",
 ]
-
-
-def iso(moment: datetime | None) -> str | None:
-    """A moment as stored: ISO 8601 in UTC, to the second."""
-    return None if moment is None else moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def entry_key(entry: ParsedEntry) -> str:

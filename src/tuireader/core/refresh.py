@@ -206,12 +206,10 @@ async def _prepare(
     if result.outcome is FetchOutcome.OK:
         url = result.final_url or result.url
         content_type = result.headers.get("content-type")
-        known = await in_thread(store.known_entries, [feed.id])
+        known = await in_thread(store.known_entries, feed.id)
+        settings = feed_settings(feed)
         try:
-            settings = feed_settings(feed)
-            prepared = await preparer.prepare(
-                result.body, url, content_type, known[feed.id], settings
-            )
+            prepared = await preparer.prepare(result.body, url, content_type, known, settings)
         except Exception as error:  # a bug in a parser costs this feed, not the refresh
             prepared = Exception(f"the feed could not be read (parser error: {error!r:.100})")
         result = replace(result, body=b"")  # the parsed feed is all the writer needs

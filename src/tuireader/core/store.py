@@ -89,7 +89,8 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None) -> str | None:
+    """A moment as stored: ISO 8601 in UTC, to the second."""
     return None if moment is None else moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
@@ -264,8 +265,8 @@ class Store:
                 (
                     status,
                     error,
-                    _iso(next_fetch),
-                    _iso(utcnow()),
+                    iso(next_fetch),
+                    iso(utcnow()),
                     int(gone),
                     int(failed),
                     int(keep_validators),
@@ -281,27 +282,20 @@ class Store:
 
     # --- articles ------------------------------------------------------------------------------
 
-    def known_entries(self, feed_ids: Iterable[int]) -> dict[int, dict[str, str]]:
-        """Per feed, the key and content digest of every stored entry (see ``core.ingest``)."""
-        known: dict[int, dict[str, str]] = {feed_id: {} for feed_id in feed_ids}
-        if not known:
-            return known
-        marks = ", ".join("?" * len(known))
+    def known_entries(self, feed_id: int) -> dict[str, str]:
+        """The key and content digest of every stored entry of a feed (see ``core.ingest``)."""
         with self._lock:  # a refresh reads this beside its writer thread, on one connection
             rows = self._db.execute(
-                f"SELECT feed_id, key, content_hash FROM articles WHERE feed_id IN ({marks})",
-                list(known),
+                "SELECT key, content_hash FROM articles WHERE feed_id = ?", (feed_id,)
             ).fetchall()
-        for feed_id, key, digest in rows:
-            known[feed_id][key] = digest
-        return known
+        return dict(rows)
 
     def store_feed(self, feed: Feed, parsed: ParsedFeed, *, now: datetime) -> StoreResult:
         """Insert new entries and update changed ones; read and starred state is kept."""
         from tuireader.core.ingest import prepare_entries  # not needed to start the reader
 
         with self.transaction():
-            known = self.known_entries([feed.id])[feed.id]
+            known = self.known_entries(feed.id)
             prepared = prepare_entries(parsed, known, feed_settings(feed))
             return self.store_prepared(feed, prepared, now=now)
 
@@ -313,7 +307,7 @@ class Store:
         new_ids: list[int] = []
         new_teasers: list[int] = []
         index_rows: dict[int, tuple[str, str]] = {}  # the last version of a repeated entry
-        first_seen = _iso(now)
+        first_seen = iso(now)
         with self.transaction() as db:
             known = {
                 key: (article_id, digest)
@@ -544,7 +538,7 @@ class Store:
             if published is not None:
                 db.execute(
                     "UPDATE articles SET published = ? WHERE id = ? AND published = first_seen",
-                    (_iso(published), article_id),
+                    (iso(published), article_id),
                 )
 
     # --- overviews -----------------------------------------------------------------------------
