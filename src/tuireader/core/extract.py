@@ -1,6 +1,8 @@
 """Article text: HTML to a document, full-page extraction, and when a page is worth fetching.
 
-- :func:`html_to_document` converts the HTML a feed carries (content or summary).
+- :func:`html_to_document` converts the HTML a feed carries (content or summary); it lives in
+  :mod:`tuireader.core.htmlblocks`, so that the reader opens an article without importing the
+  page-extraction stack.
 - :func:`extract_article` finds the article in a whole web page: site-profile pruning, then
   trafilatura in precision mode, then a filter of known boilerplate labels.
 - :func:`needs_full_text` decides from a feed item whether its page should be fetched.
@@ -21,8 +23,8 @@ from lxml import etree
 from tuireader.core.arabic import normalize
 from tuireader.core.boilerplate import filter_boilerplate
 from tuireader.core.document import Block, BlockKind, Document
-from tuireader.core.htmlblocks import parse_html_blocks, tree_blocks
-from tuireader.core.models import Direction, FullText
+from tuireader.core.htmlblocks import html_to_document, parse_html_blocks, tree_blocks
+from tuireader.core.models import FullText
 from tuireader.core.pagemeta import (
     clean_line,
     page_base_url,
@@ -83,23 +85,6 @@ class Extracted:
     document: Document
     title: str | None
     published: datetime | None
-
-
-def html_to_document(
-    html: str,
-    *,
-    base_url: str | None = None,
-    direction: Direction = Direction.AUTO,
-    lang: str | None = None,
-) -> Document:
-    """Convert feed HTML (content or summary) into a document; never raises on bad HTML.
-
-    Scripts, styles, frames, forms, SVG, templates and hidden elements are dropped; every
-    text run is sanitized; links survive only as absolute http(s)/mailto URLs. ``direction``
-    and ``lang`` (the feed's, say) apply to blocks whose HTML sets none of its own.
-    """
-    blocks = parse_html_blocks(html, base_url=base_url, direction=direction, lang=lang)
-    return Document(blocks=tuple(blocks), source_url=base_url)
 
 
 def extract_article(

@@ -19,6 +19,7 @@ from tuireader.core.document import (
     LANGUAGE_TAG,
     Block,
     BlockKind,
+    Document,
     Inline,
     merge_inlines,
     safe_url,
@@ -465,6 +466,23 @@ def parse_html_blocks(
     except etree.LxmlError:
         return builder.close()  # libxml2 gave up on the input: keep what it produced
     return builder.blocks
+
+
+def html_to_document(
+    html: str,
+    *,
+    base_url: str | None = None,
+    direction: Direction = Direction.AUTO,
+    lang: str | None = None,
+) -> Document:
+    """Convert feed HTML (content or summary) into a document; never raises on bad HTML.
+
+    Scripts, styles, frames, forms, SVG, templates and hidden elements are dropped; every
+    text run is sanitized; links survive only as absolute http(s)/mailto URLs. ``direction``
+    and ``lang`` (the feed's, say) apply to blocks whose HTML sets none of its own.
+    """
+    blocks = parse_html_blocks(html, base_url=base_url, direction=direction, lang=lang)
+    return Document(blocks=tuple(blocks), source_url=base_url)
 
 
 def tree_blocks(

@@ -17,7 +17,6 @@ from rich.cells import cell_len
 
 from tuireader.core.arabic import normalize
 from tuireader.core.document import Block, BlockKind, Document, Inline
-from tuireader.core.extract import html_to_document
 from tuireader.core.models import Article, Direction
 from tuireader.text import ParagraphLayout, Segment, Span, sanitize_text
 
@@ -83,6 +82,9 @@ def article_document(article: Article) -> tuple[Document, str | None]:
             return Document.from_json(article.full_text), None
         except ValueError:
             pass
+    # The HTML parser (lxml) is imported with the first article, not with the reader.
+    from tuireader.core.htmlblocks import html_to_document
+
     html = article.content or article.summary
     return html_to_document(html, base_url=article.link), article.full_text_error
 

@@ -129,13 +129,14 @@ class TuiReader(App[None]):
 
     def on_mount(self) -> None:
         from tuireader.tui.screens.main import MainScreen
-        from tuireader.tui.screens.welcome import WelcomeScreen
 
         self.call_after_refresh(gc.enable)
         self.localize(self)
         if self.settings.config.keys:
             self.set_keymap(self.settings.config.keys)
         if not isinstance(self.screen, MainScreen):
+            from tuireader.tui.screens.welcome import WelcomeScreen
+
             self.push_screen(WelcomeScreen())
         elif self.settings.refresh_on_start and self.settings.config.feeds:
             self.call_after_refresh(self.run_refresh)  # the cache is painted first

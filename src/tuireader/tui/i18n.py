@@ -7,12 +7,15 @@ import os
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import cached_property
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_timedelta
 from textual.dom import DOMNode
 
 from tuireader.core.reading import Labels
+from tuireader.tui.ago import ago, speaks
+
+# Babel is imported when a date is first written (its date module reads the local time zone,
+# and a locale's date data takes a while to load): the list's relative times do without it.
 
 CATALOG: dict[str, dict[str, str]] = {
     "en": {
@@ -164,6 +167,8 @@ def date_locale(language: str, system: str) -> str:
     """The locale for dates: the system's regional variant of the interface language when there
     is one (ar_MA and ar_DZ name months differently from ar_SY), else the language itself."""
     if system.lower().startswith(language + "_"):
+        from babel import Locale, UnknownLocaleError
+
         try:
             Locale.parse(system)
         except (ValueError, UnknownLocaleError):
@@ -177,8 +182,13 @@ class Strings:
 
     def __init__(self, language: str, dates: str | None = None) -> None:
         self.language = language
-        self.dates = dates or date_locale(language, system_locale())
+        self._dates = dates
         self._table = CATALOG[language]
+
+    @cached_property
+    def dates(self) -> str:
+        """The locale dates are written in (see :func:`date_locale`)."""
+        return self._dates or date_locale(self.language, system_locale())
 
     def __call__(self, key: str, **values: object) -> str:
         template = self._table.get(key) or CATALOG["en"][key]
@@ -196,12 +206,18 @@ class Strings:
         self, now: Callable[[], datetime] = lambda: datetime.now(UTC)
     ) -> Callable[[datetime], str]:
         """A function that says how long ago a moment was: "3 hours ago", "منذ 3 ساعات"."""
-        language, dates = self.language, self.dates
+        language = self.language
 
         def say(moment: datetime) -> str:
             delta = moment - now()
             if abs(delta.total_seconds()) > 7 * 24 * 3600:
-                return format_date(moment, format="d MMM", locale=dates)
+                from babel.dates import format_date
+
+                return format_date(moment, format="d MMM", locale=self.dates)
+            if speaks(language):
+                return ago(delta, language)
+            from babel.dates import format_timedelta
+
             return format_timedelta(
                 delta,
                 granularity="minute",
@@ -215,4 +231,6 @@ class Strings:
 
     def date(self, moment: datetime) -> str:
         """A date as people write it here: "28 February 2025", "28 فبراير 2025", "28 فيفري 2025"."""
+        from babel.dates import format_date
+
         return format_date(moment, format="long", locale=self.dates)

@@ -60,6 +60,9 @@ PANES = ("sections", "articles", "reader", "related")
 class MainScreen(Screen[None]):
     """Three panes that fold away as the terminal narrows."""
 
+    # The list has focus from the first frame (focusing it at mount would style and draw the
+    # whole screen a second time).
+    AUTO_FOCUS = "#articles"
     BINDINGS = [
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, priority=True, id="next-pane"),
         Binding(
@@ -134,12 +137,15 @@ class MainScreen(Screen[None]):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.relayout())
         self.reload_places(self.reader_app.first_counts())
         self.show_query(ArticleQuery())
-        articles = self.query_one(ArticleList)
-        articles.focus()
         self.apply_width(self.size.width)
-        # The article under the cursor now, not when its Highlighted message arrives: the
-        # first frame shows it.
-        self.show_article(articles.current)
+        # The list is painted first and the article under the cursor in the next frame: laying
+        # it out (and importing the HTML parser) would hold back the whole first frame.
+        self.call_after_refresh(self.show_first_article)
+
+    def show_first_article(self) -> None:
+        """The article under the cursor, unless one is shown already."""
+        if self.current is None:
+            self.show_article(self.query_one(ArticleList).current)
 
     # --- data ----------------------------------------------------------------------------------
 
