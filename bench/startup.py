@@ -22,11 +22,13 @@ Measured, medians (and 95th percentiles) of R runs after one untimed warm-up run
   nothing listening on their port any more (the reader starts its refresh at mount and it
   fails behind the first frame), and "cache only", no feeds in the configuration (no
   refresh). Also the end of the first frame of the whole screen: the list and the count,
-  and the related sidebar's title and the footer's keys. Phases seen from the terminal: the
-  CLI's explicit-bidi-mode sequence (written just before ``App.run()``), the driver's switch
-  to the alternate screen, the frame; and the CPU time the reader had used by its first
-  frame (``/proc``, all threads). tuireader's modules are byte-compiled before each round,
-  as an installed package is: none of the runs measures Python compiling the sources.
+  and the related sidebar's title and the footer's keys; and of the first frame with the
+  article under the cursor in the reading pane (drawn in the frames right after the first).
+  Phases seen from the terminal: the CLI's explicit-bidi-mode sequence (written just before
+  ``App.run()``), the driver's switch to the alternate screen, the frame; and the CPU time
+  the reader had used by its first frame (``/proc``, all threads). tuireader's modules are
+  byte-compiled before each round, as an installed package is: none of the runs measures
+  Python compiling the sources.
 - keystrokes, process: in the cache-only reader, ``j`` (then as many ``k``) typed once the
   reader is idle (no output, CPU time no longer advancing), timed to the end of the next
   frame; then ``j`` held down (a keystroke every 40 ms, or as soon as the last frame came).
@@ -98,6 +100,9 @@ MIN_ROWS_SHOWN = 5
 # The rest of the screen at 120 columns in English: the related sidebar's title and a key of
 # the footer. A frame can show the list before them (Textual fills some widgets a frame late).
 WHOLE_SCREEN = (b"Related", b"Quit")
+# The article under the cursor, which the reader draws in the frame after the first: its
+# links are OSC 8 hyperlinks (every generated article has one), drawn by nothing else.
+ARTICLE_SHOWN = b"\x1b]8;id="
 SYNC_QUERY = b"\x1b[?2026$p"  # DECRQM: does the terminal support synchronized output?
 SYNC_REPLY = b"\x1b[?2026;2$y"  # DECRPM: supported, currently reset
 SYNC_BEGIN = b"\x1b[?2026h"
@@ -239,33 +244,36 @@ class FirstFrame:
 
 @dataclass(frozen=True, slots=True)
 class FrameTimes:
-    """Seconds from the fork to the end of the first frame with the list and to the end of
-    the first frame of the whole screen, and the CPU seconds used by the first; None for what
-    did not come in time."""
+    """Seconds from the fork to the end of the first frame with the list, to the end of the
+    first frame of the whole screen and to that of the first frame with the article under
+    the cursor, and the CPU seconds used by the first; None for what did not come in time."""
 
     first: float | None
     whole: float | None
+    article: float | None
     first_cpu: float | None
 
 
 def wait_first_frame(terminal: PtyTerminal, count_text: bytes) -> FrameTimes:
     """Read the reader's output until the whole screen has been drawn (or time is up)."""
     first, whole = FirstFrame(count_text), FirstFrame(count_text, WHOLE_SCREEN)
-    seen: float | None = None
+    article = FirstFrame(count_text, (ARTICLE_SHOWN,))
+    seen: dict[FirstFrame, float] = {}
     cpu: float | None = None
     deadline = terminal.started + FIRST_FRAME_TIMEOUT
-    while time.perf_counter() < deadline:
+    while time.perf_counter() < deadline and len(seen) < 3:
         got = terminal.read(deadline - time.perf_counter())
         if got is None:
             break
         arrived, chunk = got
         if not chunk:
             continue
-        if seen is None and first.complete(terminal.output):
-            seen, cpu = arrived - terminal.started, terminal.cpu_seconds()
-        if seen is not None and whole.complete(terminal.output):
-            return FrameTimes(seen, arrived - terminal.started, cpu)
-    return FrameTimes(seen, None, cpu)
+        for frame in (first, whole, article):
+            if frame not in seen and frame.complete(terminal.output):
+                seen[frame] = arrived - terminal.started
+                if frame is first:
+                    cpu = terminal.cpu_seconds()
+    return FrameTimes(seen.get(first), seen.get(whole), seen.get(article), cpu)
 
 
 def settle_idle(terminal: PtyTerminal, limit: float = SETTLE_LIMIT) -> None:
@@ -327,6 +335,7 @@ class ProcessRun:
 
     first_frame: float | None
     whole_screen: float | None = None  # seconds to the first frame of the whole screen
+    article: float | None = None  # seconds to the first frame with the article in its pane
     app_run: float | None = None  # seconds to App.run() (imports, CLI, TuiReader built)
     driver_start: float | None = None  # seconds to Textual's driver taking the screen
     first_frame_cpu: float | None = None  # CPU seconds the reader had used by its first frame
@@ -382,7 +391,7 @@ def run_reader(cache: StartupCache, scratch: Path, *, feeds: bool, keys: int) ->
     with fresh_copy(cache, scratch, feeds) as (config, data):
         terminal = PtyTerminal(reader_command(config, data), terminal_env(cache))
         times = wait_first_frame(terminal, str(cache.articles).encode())
-        run = ProcessRun(times.first, times.whole, first_frame_cpu=times.first_cpu)
+        run = ProcessRun(times.first, times.whole, times.article, first_frame_cpu=times.first_cpu)
         run.app_run, run.driver_start = (terminal.seen.get(m) for m in MILESTONES)
         if run.first_frame is None or run.whole_screen is None:
             tail = bytes(terminal.output[-300:]).decode(errors="replace")
@@ -391,6 +400,8 @@ def run_reader(cache: StartupCache, scratch: Path, *, feeds: bool, keys: int) ->
                 f"no frame with {what} within {FIRST_FRAME_TIMEOUT:.0f} s: {tail!r}"
             )
         else:
+            if run.article is None:
+                run.problems.append("the article under the cursor never reached its pane")
             run.key_ms, problem = type_keys(terminal, keys, held=False)
             if problem is None:
                 settle_idle(terminal)
@@ -759,6 +770,11 @@ def print_start(results: Results) -> None:
     _line(
         "  the whole screen (sidebar title, footer keys too), cache only",
         [run.whole_screen for run in results.cache_only if run.whole_screen is not None],
+        "s",
+    )
+    _line(
+        "  the article under the cursor too (drawn a frame later), cache only",
+        [run.article for run in results.cache_only if run.article is not None],
         "s",
     )
     runs = [
