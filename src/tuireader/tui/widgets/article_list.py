@@ -201,8 +201,9 @@ class ArticleList(ScrollView, can_focus=True):
             self.action_select()
 
     def on_resize(self) -> None:
+        # Painted rows are kept: their key holds the width (Textual sends a start-up screen
+        # several resizes to the same size).
         self.virtual_size = Size(self.size.width, self._source.count)
-        self._strips.clear()
 
     # --- painting ------------------------------------------------------------------------------
 
