@@ -1,7 +1,11 @@
 """Download feeds and article pages politely and robustly.
 
-One :class:`Fetcher` per refresh owns one ``httpx.AsyncClient``, a global concurrency limit
-and a limit per host. Every fetch has an overall deadline on top of httpx's per-read timeouts
+One :class:`Fetcher` per refresh owns one HTTP client, a global concurrency limit and a
+limit per host. The client is httpx's transport (``httpx.AsyncHTTPTransport``, one small pool
+per host: :class:`HostPools`) under a few lines of our own that do what ``httpx.AsyncClient``
+would (redirects, cookies, basic auth from the URL) without its cost on every request;
+connections stay alive between a host's feeds, and TLS certificates are loaded only when an
+https URL is fetched. Every fetch has an overall deadline on top of httpx's per-read timeouts
 (a server that trickles bytes must not hold a feed for minutes), a streamed size cap,
 conditional GET, and turns every network or HTTP problem into a :class:`FetchResult` whose
 ``error`` is a sentence a user can read. Nothing here raises for a bad feed, so one bad feed
@@ -11,25 +15,49 @@ never stops the others.
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
 import errno
 import importlib
 import socket
 import ssl
+import sys
 import time
+import urllib.request
 import zlib
-from collections.abc import AsyncGenerator, Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Self
 
-import httpx
-
 from tuireader import __version__
 from tuireader.core.models import FetchOutcome, FetchRequest, FetchResult
 from tuireader.core.urls import is_feed_url
 from tuireader.text.sanitize import sanitize_text
+
+
+@contextlib.contextmanager
+def _hidden_modules(*names: str) -> Iterator[None]:
+    """Within the block, ``import name`` raises ImportError for those of ``names`` not loaded
+    yet, so a library skips them where it treats them as optional."""
+    hidden = [name for name in names if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # Python's "import blocked" mark
+    try:
+        yield
+    finally:
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+
+
+# httpx loads its own command line (click, rich, pygments: about 45 ms) when it can, and falls
+# back to a stub when that import fails; tuireader never runs it.
+with _hidden_modules("httpx._main"):
+    import httpx
 
 _brotli: Any
 try:
@@ -51,11 +79,18 @@ BACKOFF_CAP = timedelta(hours=24)
 UNSUPPORTED_SCHEME_ERROR = "only http and https feed URLs are supported"
 
 _PERMANENT_REDIRECTS = frozenset({301, 308})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 10
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _RETRY_LATER_STATUSES = frozenset({429, 503})
 # The body handed on is already decoded and complete: these would mislead a parser.
 _DROPPED_RESPONSE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 _MAX_ERROR_LENGTH = 300
 _MAX_CHAIN_DEPTH = 12
+# A body no one needs is read to its end (so the connection can serve the next request) only
+# when it is announced this short; a longer one is cut by closing the connection.
+_DISCARD_LIMIT = 64 * 1024
+_BODILESS_STATUSES = frozenset({204, 304})
 
 
 def default_user_agent() -> str:
@@ -174,6 +209,12 @@ def describe_error(exc: BaseException, url: str) -> str:
 
 def check_url(url: str) -> str | None:
     """Why ``url`` must not be fetched (not http or https, no host), or ``None`` if it may be."""
+    parsed = _parsed_url(url)
+    return parsed if isinstance(parsed, str) else None
+
+
+def _parsed_url(url: str) -> httpx.URL | str:
+    """``url`` parsed, or why it must not be fetched."""
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL:
@@ -184,7 +225,7 @@ def check_url(url: str) -> str | None:
         return "the URL has no host name"
     if not is_feed_url(url):  # the same rule as config, OPML and links: one place decides
         return "the URL holds characters a web address may not (spaces, controls, invisible marks)"
-    return None
+    return parsed
 
 
 def _describe(exc: BaseException, host: str) -> str:
@@ -322,11 +363,85 @@ def _content_length(response: httpx.Response) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
+async def _discard_short_body(response: httpx.Response) -> None:
+    """Read to its end a body no one needs when it is empty (a 304) or announced short.
+
+    A failure here only costs the connection: the answer's status is what is reported.
+    """
+    length = _content_length(response)
+    if response.status_code in _BODILESS_STATUSES or (
+        length is not None and length <= _DISCARD_LIMIT
+    ):
+        with contextlib.suppress(httpx.HTTPError):
+            async for _ in response.aiter_raw():
+                pass
+
+
 def _permanent_url(response: httpx.Response) -> str | None:
     hops = response.history
     if hops and all(hop.status_code in _PERMANENT_REDIRECTS for hop in hops):
         return str(response.url)
     return None
+
+
+# --- redirects, as httpx's client follows them -------------------------------------------------
+
+
+def redirect_target(response: httpx.Response) -> httpx.URL | None:
+    """Where a redirect leads (``None`` if ``response`` is not one), resolved as httpx does.
+
+    A relative ``Location`` is joined to the request's URL, one with a scheme but no host gets
+    the request's host, and the fragment carries over. Raises ``httpx.RemoteProtocolError`` for
+    a ``Location`` that is not a URL and ``httpx.UnsupportedProtocol`` for one that is not http
+    or https.
+    """
+    location = response.headers.get("location")
+    if response.status_code not in _REDIRECTS or location is None:
+        return None
+    source = response.request.url
+    try:
+        target = httpx.URL(location)
+    except httpx.InvalidURL as exc:
+        message = f"Invalid URL in location header: {exc}."
+        raise httpx.RemoteProtocolError(message, request=response.request) from None
+    if target.scheme not in ("", "http", "https"):
+        message = f"Scheme {target.scheme!r} not supported."
+        raise httpx.UnsupportedProtocol(message, request=response.request)
+    if target.scheme and not target.host:
+        target = target.copy_with(host=source.host)
+    if target.is_relative_url:
+        target = source.join(target)
+    if source.fragment and not target.fragment:
+        target = target.copy_with(fragment=source.fragment)
+    return target
+
+
+def redirect_headers(
+    headers: dict[str, str], source: httpx.URL, target: httpx.URL
+) -> dict[str, str]:
+    """The headers to send on to ``target``: the credentials stay with their origin (or its
+    plain http to https upgrade), as with httpx's client."""
+    if _origin(source) == _origin(target) or _is_https_upgrade(source, target):
+        return headers
+    return {name: value for name, value in headers.items() if name.lower() != "authorization"}
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
+
+
+def _is_https_upgrade(source: httpx.URL, target: httpx.URL) -> bool:
+    """Whether ``target`` is ``source``'s host moved from http to https, default ports."""
+    upgrade = (("http", target.host, 80), ("https", source.host, 443))
+    return (_origin(source), _origin(target)) == upgrade
+
+
+def _basic_credentials(url: httpx.URL) -> str | None:
+    """The ``Authorization`` value for a URL's ``user:password@``, as httpx's client sends it."""
+    if not (url.username or url.password):
+        return None
+    pair = f"{url.username}:{url.password}".encode()
+    return "Basic " + base64.b64encode(pair).decode("ascii")
 
 
 # --- bounded decompression ---------------------------------------------------------------------
@@ -418,6 +533,141 @@ def _decoder_for(content_encoding: str) -> _Decoder:
     return _Brotli() if coding == "br" else _Zlib(coding)
 
 
+# --- connections: a pool per host --------------------------------------------------------------
+
+_PoolKey = tuple[str, str, int | None]
+
+
+@dataclass(slots=True)
+class _HostPool:
+    transport: httpx.AsyncHTTPTransport
+    active: int = 0  # responses handed out and not yet closed
+
+
+class _Released(httpx.AsyncByteStream):
+    """A response body that tells its pool when it is closed."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, pool: _HostPool) -> None:
+        self._stream = stream
+        self._pool: _HostPool | None = pool
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for part in self._stream:
+            yield part
+
+    async def aclose(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        try:
+            await self._stream.aclose()
+        finally:
+            pool.active -= 1
+
+
+class HostPools(httpx.AsyncBaseTransport):
+    """httpx's transport with one small connection pool per origin (scheme, host, port).
+
+    One shared pool would either close a host's idle connection to open another host's (a
+    refresh cycling through more hosts than connections then never reuses one) or, made large,
+    check every idle connection on each request. Here a host's feeds reuse its connections,
+    and at most ``max_hosts`` pools are kept: the least recently used idle one is closed.
+    The trusted CA certificates are loaded (about 30 ms) with the first https URL only, the
+    same way httpx loads them (certifi, or ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``); plain http
+    pools get a context that trusts nothing, so an https request could never pass through one
+    unverified. Proxies come from the environment (``HTTP_PROXY``, ``HTTPS_PROXY``,
+    ``ALL_PROXY``, ``NO_PROXY``), as httpx's client reads them.
+    """
+
+    def __init__(self, *, per_host: int, proxy_connections: int, max_hosts: int) -> None:
+        _load_httpcore()
+        self._per_host = httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host)
+        self._via_proxy = httpx.Limits(
+            max_connections=proxy_connections, max_keepalive_connections=proxy_connections
+        )
+        self._max_hosts = max(1, max_hosts)
+        self._pools: OrderedDict[_PoolKey, _HostPool] = OrderedDict()
+        self._proxies = urllib.request.getproxies()
+        self._trusted: ssl.SSLContext | None = None
+        self._trusting_nothing = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, no CAs
+
+    @property
+    def open_pools(self) -> int:
+        """How many origins have a pool now."""
+        return len(self._pools)
+
+    @property
+    def tls_loaded(self) -> bool:
+        """Whether the trusted certificates have been loaded (an https URL was fetched)."""
+        return self._trusted is not None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        pool, evicted = self._take(request.url)
+        try:
+            for idle in evicted:
+                await idle.transport.aclose()
+            response = await pool.transport.handle_async_request(request)
+        except BaseException:
+            pool.active -= 1
+            raise
+        stream = response.stream
+        assert isinstance(stream, httpx.AsyncByteStream)  # what an async transport returns
+        response.stream = _Released(stream, pool)
+        return response
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), OrderedDict()
+        for pool in pools:
+            await pool.transport.aclose()
+
+    def _take(self, url: httpx.URL) -> tuple[_HostPool, list[_HostPool]]:
+        """The pool for ``url``, counted as in use, and the idle pools it pushed out."""
+        proxy = self._proxy_for(url)
+        key: _PoolKey = ("proxy", proxy, None) if proxy else (url.scheme, url.host, url.port)
+        pool = self._pools.get(key)
+        if pool is not None:
+            self._pools.move_to_end(key)
+            pool.active += 1
+            return pool, []
+        pool = self._pools[key] = _HostPool(self._transport(url, proxy))
+        pool.active += 1
+        surplus = len(self._pools) - self._max_hosts
+        idle = [k for k, p in self._pools.items() if p.active == 0][: max(surplus, 0)]
+        return pool, [self._pools.pop(k) for k in idle]
+
+    def _transport(self, url: httpx.URL, proxy: str | None) -> httpx.AsyncHTTPTransport:
+        if proxy is not None:
+            return httpx.AsyncHTTPTransport(
+                verify=self._trusted_context(), limits=self._via_proxy, proxy=proxy
+            )
+        tls = self._trusted_context() if url.scheme == "https" else self._trusting_nothing
+        return httpx.AsyncHTTPTransport(verify=tls, limits=self._per_host)
+
+    def _trusted_context(self) -> ssl.SSLContext:
+        if self._trusted is None:
+            self._trusted = httpx.create_ssl_context()
+        return self._trusted
+
+    def _proxy_for(self, url: httpx.URL) -> str | None:
+        if not self._proxies:
+            return None
+        proxy = self._proxies.get(url.scheme) or self._proxies.get("all")
+        if not proxy or urllib.request.proxy_bypass(url.host):
+            return None
+        return proxy
+
+
+def _load_httpcore() -> None:
+    """Import httpcore (httpx loads it with its first transport) without trio.
+
+    httpcore imports trio whenever it is installed (about 65 ms), only to run under trio; we
+    run under asyncio.
+    """
+    if "httpcore" not in sys.modules:
+        with _hidden_modules("trio"):
+            import httpcore  # noqa: F401
+
+
 # --- the fetcher -------------------------------------------------------------------------------
 
 
@@ -430,7 +680,11 @@ class _Progress:
 
 
 class Fetcher:
-    """One refresh's HTTP client: ``async with Fetcher() as f: await f.fetch(request)``."""
+    """One refresh's HTTP client: ``async with Fetcher() as f: await f.fetch(request)``.
+
+    ``pools`` holds its connections; a ``transport`` given (``httpx.MockTransport`` in tests)
+    is used instead of them.
+    """
 
     def __init__(
         self,
@@ -439,17 +693,14 @@ class Fetcher:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.settings = settings or FetchSettings()
-        self._client = httpx.AsyncClient(
-            follow_redirects=True,
-            max_redirects=10,
-            timeout=httpx.Timeout(self.settings.timeout),
-            limits=httpx.Limits(
-                max_connections=self.settings.concurrency,
-                max_keepalive_connections=self.settings.concurrency,
-            ),
-            headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
-            transport=transport,
+        self.pools = HostPools(
+            per_host=self.settings.per_host,
+            proxy_connections=self.settings.concurrency,
+            max_hosts=2 * self.settings.concurrency,
         )
+        self._transport: httpx.AsyncBaseTransport = transport or self.pools
+        self._timeouts = httpx.Timeout(self.settings.timeout).as_dict()
+        self._cookies = httpx.Cookies()  # kept for the refresh, as httpx's client keeps them
         self._slots = asyncio.Semaphore(self.settings.concurrency)
         self._host_slots: dict[str, asyncio.Semaphore] = {}
 
@@ -466,7 +717,9 @@ class Fetcher:
 
     async def aclose(self) -> None:
         """Close the connections."""
-        await self._client.aclose()
+        await self._transport.aclose()
+        if self._transport is not self.pools:
+            await self.pools.aclose()
 
     async def fetch(self, request: FetchRequest, *, accept: str = FEED_ACCEPT) -> FetchResult:
         """Fetch one URL. Network and HTTP problems come back as a result, never raised.
@@ -474,16 +727,16 @@ class Fetcher:
         Waits for a free slot (per host, then overall) first; the deadline and ``elapsed``
         count from when the request starts, not the time spent waiting.
         """
-        refusal = check_url(request.url)
-        if refusal is not None:
-            return FetchResult(url=request.url, outcome=FetchOutcome.ERROR, error=refusal)
+        url = _parsed_url(request.url)
+        if isinstance(url, str):
+            return FetchResult(url=request.url, outcome=FetchOutcome.ERROR, error=url)
         # Host slot first: feeds queued behind one busy host must not hold global slots.
-        async with self._host_slot(httpx.URL(request.url).host), self._slots:
+        async with self._host_slot(url.host), self._slots:
             progress = _Progress(started=time.monotonic())
             window = asyncio.timeout(self.settings.deadline)
             try:
                 async with window:
-                    return await self._download(request, accept, progress)
+                    return await self._download(request, url, accept, progress)
             except TimeoutError:
                 if not window.expired():
                     raise
@@ -515,8 +768,17 @@ class Fetcher:
             slot = self._host_slots[key] = asyncio.Semaphore(self.settings.per_host)
         return slot
 
-    def _request_headers(self, request: FetchRequest, accept: str) -> dict[str, str]:
-        headers = {"Accept": accept}
+    def _request_headers(
+        self, request: FetchRequest, url: httpx.URL, accept: str
+    ) -> dict[str, str]:
+        headers = {
+            "User-Agent": self.settings.user_agent,
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "Accept": accept,
+        }
+        credentials = _basic_credentials(url)
+        if credentials is not None:
+            headers["Authorization"] = credentials
         # Validators that cannot be sent back verbatim are dropped: a full fetch is harmless.
         etag = _header_value(request.etag)
         if etag is not None:
@@ -527,16 +789,54 @@ class Fetcher:
         return headers
 
     async def _download(
-        self, request: FetchRequest, accept: str, progress: _Progress
+        self, request: FetchRequest, url: httpx.URL, accept: str, progress: _Progress
     ) -> FetchResult:
-        headers = self._request_headers(request, accept)
-        async with self._client.stream("GET", request.url, headers=headers) as response:
+        headers = self._request_headers(request, url, accept)
+        response = await self._follow(url, headers)
+        try:
             progress.response = response
             outcome = _outcome_for(response.status_code)
             body = b""
             if outcome is FetchOutcome.OK:
                 body = await self._read_body(response)
+            else:
+                await _discard_short_body(response)
+        finally:
+            await response.aclose()
         return self._result(request, response, outcome, body, progress.started)
+
+    async def _follow(self, url: httpx.URL, headers: dict[str, str]) -> httpx.Response:
+        """GET ``url`` and follow up to 10 redirects; the last response, its body unread."""
+        history: list[httpx.Response] = []
+        while True:
+            response = await self._send(url, headers)
+            response.history = list(history)
+            try:
+                target = redirect_target(response)
+                if target is None:
+                    return response
+                await _discard_short_body(response)
+            except BaseException:
+                await response.aclose()
+                raise
+            await response.aclose()
+            history.append(response)
+            if len(history) > MAX_REDIRECTS:
+                message = "Exceeded maximum allowed redirects."
+                raise httpx.TooManyRedirects(message, request=response.request)
+            headers = redirect_headers(headers, url, target)
+            url = target
+
+    async def _send(self, url: httpx.URL, headers: dict[str, str]) -> httpx.Response:
+        """One request and its response, body unread; cookies are sent and kept."""
+        request = httpx.Request("GET", url, headers=headers, extensions={"timeout": self._timeouts})
+        if self._cookies:
+            self._cookies.set_cookie_header(request)
+        response = await self._transport.handle_async_request(request)
+        response.request = request
+        if "set-cookie" in response.headers:
+            self._cookies.extract_cookies(response)
+        return response
 
     async def _read_body(self, response: httpx.Response) -> bytes:
         limit = self.settings.max_bytes

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from tuireader.core.config import Config
@@ -23,11 +25,11 @@ from tuireader.core.models import (
 )
 from tuireader.core.store import Store, StoreResult, feed_settings, utcnow
 from tuireader.core.threads import in_thread
-from tuireader.core.workers import FeedPreparer, worker_count
 
 if TYPE_CHECKING:
     from tuireader.core.fulltext import FullTextResult
     from tuireader.core.ingest import PreparedFeed
+    from tuireader.core.workers import FeedPreparer
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,13 +162,16 @@ async def _refresh_feeds(
     preparing: list[asyncio.Task[None]] = []
     try:
         async with Fetcher(fetch_settings(config)) as fetcher:
-            async with FeedPreparer(worker_count(len(feeds))) as preparer:
+            async with _Parsers(len(feeds)) as parsers:
                 async with contextlib.aclosing(fetcher.fetch_many(requests)) as fetched:
                     async for result in fetched:
                         if writer.done():
                             break  # the writer failed: its error is raised below
                         for feed in by_url[result.url]:
-                            job = _prepare(store, preparer, feed, result, ready)
+                            if result.outcome is not FetchOutcome.OK:  # nothing to parse
+                                ready.put_nowait(_Fetched(feed, result))
+                                continue
+                            job = _prepare(store, parsers, feed, result, ready)
                             preparing.append(asyncio.create_task(job))
                 await asyncio.gather(*preparing)
             await ready.put(None)
@@ -195,24 +200,65 @@ def _request(feeds: list[Feed]) -> FetchRequest:
     return FetchRequest(first.url, etag=etag, last_modified=modified)
 
 
+class _Parsers:
+    """The refresh's :class:`~tuireader.core.workers.FeedPreparer`, made with the first body
+    to parse: a refresh that gets only 304s never loads multiprocessing. Leaving the context
+    leaves the preparer's, with the same outcome."""
+
+    def __init__(self, feeds: int) -> None:
+        self._feeds = feeds
+        self._preparer: FeedPreparer | None = None
+        self._making = asyncio.Lock()
+        self._closed = False
+
+    async def __aenter__(self) -> _Parsers:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        async with self._making:
+            preparer, self._preparer, self._closed = self._preparer, None, True
+        if preparer is not None:
+            await preparer.__aexit__(kind, error, traceback)
+
+    async def preparer(self) -> FeedPreparer:
+        """The preparer, made and entered the first time; RuntimeError once closed."""
+        async with self._making:
+            if self._closed:
+                raise RuntimeError("the refresh is over: its parser is closed")
+            if self._preparer is None:
+                # multiprocessing and the pool take a moment to import: not on the event loop
+                await in_thread(importlib.import_module, "tuireader.core.workers")
+                from tuireader.core.workers import FeedPreparer, worker_count
+
+                preparer = FeedPreparer(worker_count(self._feeds))
+                self._preparer = await preparer.__aenter__()
+            return self._preparer
+
+
 async def _prepare(
     store: Store,
-    preparer: FeedPreparer,
+    parsers: _Parsers,
     feed: Feed,
     result: FetchResult,
     ready: asyncio.Queue[_Fetched | None],
 ) -> None:
-    prepared: PreparedFeed | Exception | None = None
-    if result.outcome is FetchOutcome.OK:
-        url = result.final_url or result.url
-        content_type = result.headers.get("content-type")
-        known = await in_thread(store.known_entries, feed.id)
-        settings = feed_settings(feed)
-        try:
-            prepared = await preparer.prepare(result.body, url, content_type, known, settings)
-        except Exception as error:  # a bug in a parser costs this feed, not the refresh
-            prepared = Exception(f"the feed could not be read (parser error: {error!r:.100})")
-        result = replace(result, body=b"")  # the parsed feed is all the writer needs
+    """Parse a feed's fetched body and hand it to the writer."""
+    url = result.final_url or result.url
+    content_type = result.headers.get("content-type")
+    known = await in_thread(store.known_entries, feed.id)
+    settings = feed_settings(feed)
+    prepared: PreparedFeed | Exception
+    try:
+        preparer = await parsers.preparer()
+        prepared = await preparer.prepare(result.body, url, content_type, known, settings)
+    except Exception as error:  # a bug in a parser costs this feed, not the refresh
+        prepared = Exception(f"the feed could not be read (parser error: {error!r:.100})")
+    result = replace(result, body=b"")  # the parsed feed is all the writer needs
     await ready.put(_Fetched(feed, result, prepared))
 
 
