@@ -39,11 +39,11 @@ from tuireader.core.terminal import (
     explicit_bidi_mode,
 )
 from tuireader.core.urls import is_feed_url
-from tuireader.text import ShapeMode, layout_text
 from tuireader.text.sanitize import sanitize_text
 
 if TYPE_CHECKING:
     from tuireader.core.refresh import FeedReport, RefreshReport
+    from tuireader.text import ShapeMode
 
 # Commands import what they need themselves: the reader must not wait for the fetching and
 # parsing stack to load before it paints.
@@ -75,6 +75,8 @@ class Context:
         modes = self.modes(self.config())
         if not sys.stdout.isatty() or modes.bidi != "app":
             return str
+        from tuireader.text import layout_text
+
         shape: ShapeMode = "on" if modes.shape else "off"
 
         def lay_out(text: str) -> str:
@@ -484,6 +486,7 @@ def read_command(context: Context, what: str, width: int | None) -> None:
     modes say (see --bidi and --shape before the command).
     """
     from tuireader.core.reading import ArticleLayout, meta_line
+    from tuireader.text import layout_text
 
     config = context.config()
     modes = context.modes(config)
