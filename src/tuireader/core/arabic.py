@@ -77,9 +77,14 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("٫", "."),  # Arabic decimal separator
     ("٬", ","),  # Arabic thousands separator
     ("٪", "%"),
+)
+_DIGIT_FOLDS: tuple[tuple[str, str], ...] = (
     *((chr(0x0660 + d), str(d)) for d in range(10)),  # Arabic-Indic digits
     *((chr(0x06F0 + d), str(d)) for d in range(10)),  # Eastern Arabic-Indic digits
 )
+_INDIC_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+# Up to this length one search for a digit costs less than twenty "in" tests (words, titles).
+_DIGIT_SEARCH_MAX = 256
 # Characters that casefold leaves alone: ASCII but A-Z, Latin-1 punctuation but µ, Hebrew,
 # Arabic, general punctuation. Casefolding costs more than this check on Arabic text.
 _CASELESS = re.compile("[\\x00-\\x40\\x5b-\\xb4\\xb6-\\xbf\\u0590-\\u08ff\\u2000-\\u206f]*")
@@ -94,6 +99,10 @@ def normalize(text: str) -> str:
     for letter, folded in _FOLDS:
         if letter in text:
             text = text.replace(letter, folded)
+    if len(text) > _DIGIT_SEARCH_MAX or _INDIC_DIGIT.search(text):
+        for digit, ascii_digit in _DIGIT_FOLDS:
+            if digit in text:
+                text = text.replace(digit, ascii_digit)
     if _CASELESS.fullmatch(text) is None:
         text = text.casefold()
     return text

@@ -11,10 +11,11 @@ one costs one article's work, not fifty.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from json.encoder import encode_basestring as encode_json_string
 
 from tuireader.core.extract import needs_full_text
 from tuireader.core.language import resolve_direction
@@ -29,6 +30,7 @@ __all__ = [
     "FeedSettings",
     "PreparedEntry",
     "PreparedFeed",
+    "categories_json",
     "content_hash",
     "entry_key",
     "prepare_entries",
@@ -50,6 +52,22 @@ def content_hash(entry: ParsedEntry) -> str:
     """A digest of what a reader sees of an entry: a new digest means the item was edited."""
     parts = (entry.title, entry.link or "", entry.summary, entry.content, *entry.categories)
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
+
+
+def categories_json(categories: tuple[str, ...]) -> str:
+    """``json.dumps(list(categories), ensure_ascii=False)``, without the general encoder."""
+    return "[" + ", ".join(map(encode_json_string, categories)) + "]"
+
+
+# The section depends on the first category only; a feed files most items under a few.
+# Long names are not kept (hostile feeds send megabytes in any field).
+_SECTION_MEMO_LIMIT = 200
+_memo_section = lru_cache(maxsize=4096)(primary_section)
+
+
+def _section(configured: str | None, first: tuple[str, ...], feed_title: str) -> tuple[str, str]:
+    long = len(feed_title) + sum(map(len, first)) + len(configured or "") > _SECTION_MEMO_LIMIT
+    return (primary_section if long else _memo_section)(configured, first, feed_title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,21 +123,22 @@ def prepare_entries(
         if seen.get(key) == digest:
             continue
         seen[key] = digest
-        section, section_key = primary_section(feed.section, entry.categories, feed_title)
+        section, section_key = _section(feed.section, entry.categories[:1], feed_title)
         language = entry.language or parsed.language
         direction = resolve_direction(feed.direction, language, entry.title or entry.summary)
+        published, updated = iso(entry.published), iso(entry.updated)
         row = (
             entry.guid,
             entry.link,
             entry.title,
             entry.author,
-            iso(entry.published or entry.updated),
-            iso(entry.updated),
+            published or updated,
+            updated,
             entry.summary,
             entry.content,
             language,
             direction.value,
-            json.dumps(list(entry.categories), ensure_ascii=False),
+            categories_json(entry.categories),
             section,
             section_key,
             entry.image,
@@ -127,7 +146,7 @@ def prepare_entries(
         )
         title, body = index_fields(entry.title, entry.content or entry.summary)
         teaser = needs_full_text(summary=entry.summary, content=entry.content, mode=FullText.AUTO)
-        changed.append(PreparedEntry(key, row, iso(entry.published), title, body, teaser))
+        changed.append(PreparedEntry(key, row, published, title, body, teaser))
     return PreparedFeed(parsed.title, parsed.language, parsed.warning, tuple(changed))
 
 

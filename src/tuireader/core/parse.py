@@ -60,7 +60,7 @@ def parse_feed(
     if kind is Kind.JSON:
         raw, problem = _read_json(decoded.text, url), None
     else:
-        raw, problem = _read_xml(decoded.text, url)
+        raw, problem = _read_xml(decoded, url)
     if decoded.note:
         raw.warnings.insert(0, decoded.note)
     return _with_problem(finish_feed(raw, moment), problem)
@@ -110,9 +110,10 @@ def _read_json(text: str, url: str) -> RawFeed:
         raise FeedParseError(str(error)) from None
 
 
-def _read_xml(text: str, url: str) -> tuple[RawFeed, XmlProblem | None]:
+def _read_xml(decoded: DecodedBody, url: str) -> tuple[RawFeed, XmlProblem | None]:
     """The feed and, when the XML is broken, what is wrong with it."""
-    data, junk = prepare_xml(text)
+    text = decoded.text
+    data, junk = prepare_xml(text, decoded.utf8)
     strict_problem: XmlProblem | None = None
     try:
         raw = parse_xml(data, url)

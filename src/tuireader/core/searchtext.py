@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tuireader.core.parsing.cleaning import html_to_text
-from tuireader.core.terms import index_terms
+from tuireader.core.terms import index_text
 
 BODY_LIMIT = 20_000  # characters of body text indexed; the lede and beyond carry the topic
 
@@ -20,4 +20,4 @@ def html_text(html: str) -> str:
 def index_fields(title: str, body: str) -> tuple[str, str]:
     """The title and body columns of the search index: index terms joined by spaces."""
     text = html_text(body)[:BODY_LIMIT]
-    return " ".join(index_terms(title)), " ".join(index_terms(text))
+    return index_text(title), index_text(text)

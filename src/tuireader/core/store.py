@@ -33,6 +33,12 @@ ROW_COLUMNS = (
     " categories, section, section_key, image, content_hash"
 )
 
+# Built once: the statement cache is keyed by the SQL text.
+_INSERT_ARTICLE = (
+    f"INSERT INTO articles ({ROW_COLUMNS}, feed_id, key, first_seen)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
 
 class StoreError(Exception):
     """The database cannot be opened or written, in words a user can act on."""
@@ -328,8 +334,7 @@ class Store:
                 values = change.row
                 if row is None:
                     cursor = db.execute(
-                        f"INSERT INTO articles ({ROW_COLUMNS}, feed_id, key, first_seen)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        _INSERT_ARTICLE,
                         (
                             *values[:4],
                             values[4] or first_seen,

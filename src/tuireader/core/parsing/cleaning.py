@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from urllib.parse import urljoin
 
 from tuireader.core.urls import is_feed_url
@@ -23,6 +24,11 @@ _IMG_SRC = re.compile(
 )
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _EMAIL_WITH_NAME = re.compile(r"\S+@\S+\s*\((.+)\)")
+# An http(s) URL with a plain host name or IPv4 address and RFC 3986 characters only (";"
+# aside): ``urls.is_feed_url`` accepts every such string, and most links are one.
+_PLAIN_HTTP_URL = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,=%]*)?"
+)
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 
 
@@ -48,7 +54,19 @@ def plain_text(raw: str, *, is_html: bool | None) -> str:
 
 def safe_html(raw: str) -> str:
     """HTML source with controls removed; it stays HTML for the document converter."""
-    return sanitize_text(raw).strip()
+    return (raw if _already_sanitized(raw) else sanitize_text(raw)).strip()
+
+
+def _already_sanitized(text: str) -> bool:
+    """True only when ``sanitize_text(text) == text``; a quicker test than its own scan for
+    the common article body (printable characters and newlines, in NFKC).
+
+    Nothing printable is removed or replaced by ``sanitize_text``: controls, format and
+    separator characters, lone surrogates and unassigned code points are not printable.
+    Presentation forms are printable, but NFKC text holds none that it would fold, and NFKC
+    text is NFC text too.
+    """
+    return text.replace("\n", "").isprintable() and unicodedata.is_normalized("NFKC", text)
 
 
 def text_to_html(text: str) -> str:
@@ -63,10 +81,15 @@ def http_url(raw: str | None, base: str) -> str | None:
     candidate = sanitize_text(raw).strip().replace("\n", "").replace(" ", "%20")
     if not candidate:
         return None
-    try:
-        resolved = candidate if _plainly_absolute(candidate) else urljoin(base, candidate)
-    except ValueError:
-        return None
+    if _plainly_absolute(candidate):
+        if _PLAIN_HTTP_URL.fullmatch(candidate):
+            return candidate  # what is_feed_url would accept, without parsing it
+        resolved = candidate
+    else:
+        try:
+            resolved = urljoin(base, candidate)
+        except ValueError:
+            return None
     return resolved if is_feed_url(resolved) else None
 
 

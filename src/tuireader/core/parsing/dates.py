@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 # How far ahead of now a date may be before it is taken for a wrong clock or a typo.
@@ -62,7 +62,43 @@ def _read_iso(text: str) -> datetime | None:
 
 
 def _read_rfc822(text: str) -> datetime | None:
+    match = _COMMON_RFC822.fullmatch(text)
+    if match is not None:
+        try:
+            return _common_rfc822(match)
+        except ValueError:
+            pass  # 31 Feb, 24:00:00, an offset of a day or more: the email parser decides
     try:
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+
+
+# The form nearly every RSS date takes, "Sat, 28 Nov 2026 17:54:00 GMT" or "... +0100",
+# read as ``parsedate_to_datetime`` reads it (a four-digit year from 1000, so no two-digit
+# year rules apply; "-0000" means an unknown zone, which gives a naive datetime).
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+_COMMON_RFC822 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) ("
+    + "|".join(_MONTHS)
+    + r") ([1-9][0-9]{3}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) (GMT|UTC?|Z|[+-][0-9]{4})"
+)
+_ZERO_OFFSET = timezone(timedelta(0))
+
+
+def _common_rfc822(match: re.Match[str]) -> datetime:
+    day, month, year, hour, minute, second, zone = match.groups()
+    fields = (int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second))
+    if zone == "-0000":
+        return datetime(*fields)
+    if zone[0] in "+-":
+        seconds = int(zone[1:3]) * 3600 + int(zone[3:]) * 60
+        offset = timezone(timedelta(seconds=-seconds if zone[0] == "-" else seconds))
+    else:
+        offset = _ZERO_OFFSET
+    return datetime(*fields, tzinfo=offset)

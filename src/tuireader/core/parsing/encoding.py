@@ -51,6 +51,9 @@ class DecodedBody:
     text: str
     encoding: str
     note: str | None = None
+    # The body itself when ``text`` is its UTF-8 (or ASCII) decoding, whole: XML parsing can
+    # then use these bytes instead of encoding the text again.
+    utf8: bytes | None = None
 
 
 def http_charset(content_type: str | None) -> str | None:
@@ -85,10 +88,10 @@ def decode_body(body: bytes, content_type: str | None) -> DecodedBody | None:
     declared = [name for name in (from_http, from_xml) if name]
 
     if body.isascii():
-        return DecodedBody(body.decode("ascii"), "ascii")
+        return DecodedBody(body.decode("ascii"), "ascii", utf8=body)
     as_utf8 = _try_decode(body, "utf-8")
     if as_utf8 is not None:
-        return DecodedBody(as_utf8, "utf-8", _mismatch_note(declared, "utf-8"))
+        return DecodedBody(as_utf8, "utf-8", _mismatch_note(declared, "utf-8"), utf8=body)
     cut = _utf8_cut_short(body)
     if cut is not None:
         return DecodedBody(cut, "utf-8", "the feed ends in the middle of a character")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 
 from tuireader.core.models import ParsedEntry, ParsedFeed
 from tuireader.core.parsing.cleaning import (
@@ -60,15 +61,34 @@ def finish_entry(raw: RawEntry, feed_language: str | None, now: datetime) -> Par
         guid=guid or None,
         link=link,
         title=title,
-        author=author_name(raw.author),
+        author=_author(raw.author),
         published=published or updated,
         updated=updated,
         summary=summary,
         content=content,
-        categories=_unique(plain_text(name, is_html=None) for name in raw.categories),
+        categories=_unique(map(_category, raw.categories)),
         language=language if language != feed_language else None,
         image=_image(raw, content, summary),
     )
+
+
+# Authors and category names repeat from item to item: each distinct short one is cleaned
+# once (a long one is not kept: hostile feeds send megabytes in any field).
+_MEMO_LIMIT = 200
+_memo_author = lru_cache(maxsize=4096)(author_name)
+
+
+@lru_cache(maxsize=4096)
+def _memo_category(name: str) -> str:
+    return plain_text(name, is_html=None)
+
+
+def _author(raw: str) -> str:
+    return _memo_author(raw) if len(raw) <= _MEMO_LIMIT else author_name(raw)
+
+
+def _category(raw: str) -> str:
+    return _memo_category(raw) if len(raw) <= _MEMO_LIMIT else plain_text(raw, is_html=None)
 
 
 def _image(raw: RawEntry, content: str, summary: str) -> str | None:

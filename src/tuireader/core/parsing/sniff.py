@@ -44,7 +44,13 @@ _UTF8_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>'
 # Named HTML entities ("&nbsp;", "&eacute;") are undefined in XML but common in feeds (and
 # declared by the RSS 0.91 DTD, which is never loaded): they become numeric references.
 # Numeric references to characters XML forbids ("&#27;", "&#x110000;") are dropped.
-_REFERENCE = re.compile(r"&(?:#[xX]([0-9a-fA-F]{1,8})|#([0-9]{1,10})|([A-Za-z][A-Za-z0-9]{1,31}));")
+_REFERENCE_SOURCE = r"&(?:#[xX]([0-9a-fA-F]{1,8})|#([0-9]{1,10})|([A-Za-z][A-Za-z0-9]{1,31}));"
+_REFERENCE = re.compile(_REFERENCE_SOURCE)
+# The same steps on UTF-8 bytes. Both patterns are ASCII, and in UTF-8 an ASCII byte is
+# always a character of its own and EF always starts one: byte for byte the same edits.
+_REFERENCE_BYTES = re.compile(_REFERENCE_SOURCE.encode("ascii"))
+_NOT_XML_CONTROLS = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_NOT_XML_NONCHARACTERS = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE, U+FFFF
 _XML_PREDEFINED = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _HTML_ROOTS = frozenset({"html", "head", "body"})
 
@@ -100,13 +106,17 @@ def _end_of_prolog(head: str) -> int:
     return len(head) - len(head[position:].lstrip())
 
 
-def prepare_xml(text: str) -> tuple[bytes, int]:
+def prepare_xml(text: str, utf8: bytes | None = None) -> tuple[bytes, int]:
     """UTF-8 bytes ready for an XML parser, and how many junk characters preceded the XML.
 
     Leading junk (a PHP warning) is cut, the declaration is made to say UTF-8, the DOCTYPE is
     removed with its entity declarations (so no parser can expand a billion laughs or read a
     file through an external entity), and characters XML forbids are dropped.
+
+    ``utf8``, when given, must be ``text.encode("utf-8")`` (the body the text was decoded
+    from): the same edits are then made on those bytes, which spares encoding the text again.
     """
+    whole = text
     text = text.lstrip("\ufeff")
     start = _FEED_START.search(text[:_HEAD])
     junk = 0
@@ -119,19 +129,47 @@ def prepare_xml(text: str) -> tuple[bytes, int]:
         text = text[declaration.end() :]
     if "<!DOCTYPE" in text[:_HEAD].upper():
         text = _DOCTYPE.sub(_same_lines, text, count=1)
+    elif utf8 is not None:
+        cut = len(whole[: len(whole) - len(text)].encode("utf-8"))
+        return _clean_utf8(_UTF8_DECLARATION + memoryview(utf8)[cut:]), junk
     text = _NOT_XML.sub("", text)
     text = _REFERENCE.sub(_xml_reference, text)
     # The new declaration takes no line of its own, so error line numbers match the original.
     return _UTF8_DECLARATION + text.encode("utf-8", errors="replace"), junk
 
 
+def _clean_utf8(data: bytes) -> bytes:
+    """``_NOT_XML`` and ``_REFERENCE`` edits of ``prepare_xml`` on valid UTF-8."""
+    data = data.translate(None, _NOT_XML_CONTROLS)
+    if b"\xef\xbf" in data:
+        data = _NOT_XML_NONCHARACTERS.sub(b"", data)
+    if b"&" in data:
+        data = _REFERENCE_BYTES.sub(_xml_reference_bytes, data)
+    return data
+
+
 def _xml_reference(match: re.Match[str]) -> str:
-    hexadecimal, decimal, name = match.groups()
+    replacement = _reference_replacement(*match.groups())
+    return match.group() if replacement is None else replacement
+
+
+def _xml_reference_bytes(match: re.Match[bytes]) -> bytes:
+    hexadecimal, decimal, name = (
+        None if group is None else group.decode("ascii") for group in match.groups()
+    )
+    replacement = _reference_replacement(hexadecimal, decimal, name)
+    return match.group() if replacement is None else replacement.encode("ascii")
+
+
+def _reference_replacement(
+    hexadecimal: str | None, decimal: str | None, name: str | None
+) -> str | None:
+    """What a reference becomes: None to keep it, "" to drop it, or a numeric reference."""
     if name is not None:
         code = None if name in _XML_PREDEFINED else name2codepoint.get(name)
-        return f"&#{code};" if code is not None else match.group()
-    code = int(hexadecimal, 16) if hexadecimal is not None else int(decimal)
-    return match.group() if _is_xml_char(code) else ""
+        return f"&#{code};" if code is not None else None
+    code = int(hexadecimal, 16) if hexadecimal is not None else int(str(decimal))
+    return None if _is_xml_char(code) else ""
 
 
 def _is_xml_char(code: int) -> bool:
