@@ -114,15 +114,20 @@ async def refresh(
 ) -> RefreshReport:
     """Refresh the configured feeds into ``database`` and report per feed."""
     store = await in_thread(Store, database)
+    # What a feed already holds is read through a connection of its own, so a feed's parsing
+    # never waits for the writer's transaction (in WAL mode a reader sees the last commit,
+    # and the writer compares entries again).
+    lookup = await in_thread(Store, database)
     try:
         await in_thread(store.sync_feeds, config.feeds)
         now = utcnow()
         configured = {f.url for f in config.feeds}
         stored = [f for f in await in_thread(store.feeds) if f.config_url in configured]
         feeds = feeds_to_refresh(stored, now, scheduled=scheduled)
-        return await _refresh_feeds(store, config, feeds, on_progress)
+        return await _refresh_feeds(store, lookup, config, feeds, on_progress)
     finally:
         store.close()
+        lookup.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +145,11 @@ BATCH_FEEDS = 25
 
 
 async def _refresh_feeds(
-    store: Store, config: Config, feeds: list[Feed], on_progress: Progress | None
+    store: Store,
+    lookup: Store,
+    config: Config,
+    feeds: list[Feed],
+    on_progress: Progress | None,
 ) -> RefreshReport:
     """Fetch concurrently; parse and index in worker processes; write in batches.
 
@@ -171,7 +180,7 @@ async def _refresh_feeds(
                             if result.outcome is not FetchOutcome.OK:  # nothing to parse
                                 ready.put_nowait(_Fetched(feed, result))
                                 continue
-                            job = _prepare(store, parsers, feed, result, ready)
+                            job = _prepare(lookup, parsers, feed, result, ready)
                             preparing.append(asyncio.create_task(job))
                 await asyncio.gather(*preparing)
             await ready.put(None)
@@ -241,7 +250,7 @@ class _Parsers:
 
 
 async def _prepare(
-    store: Store,
+    lookup: Store,
     parsers: _Parsers,
     feed: Feed,
     result: FetchResult,
@@ -250,7 +259,7 @@ async def _prepare(
     """Parse a feed's fetched body and hand it to the writer."""
     url = result.final_url or result.url
     content_type = result.headers.get("content-type")
-    known = await in_thread(store.known_entries, feed.id)
+    known = await in_thread(lookup.known_entries, feed.id)
     settings = feed_settings(feed)
     prepared: PreparedFeed | Exception
     try:
