@@ -31,6 +31,7 @@ from tuireader.core.fetch import (
     MAX_REDIRECTS,
     Fetcher,
     FetchSettings,
+    UnusableProxy,
     redirect_headers,
     redirect_target,
 )
@@ -321,12 +322,42 @@ async def test_the_proxy_of_the_environment_is_used(
     assert server.requests("/feed")[0].host == "feeds.invalid"
 
 
-async def test_no_proxy_hosts_are_fetched_directly(
+async def test_a_proxy_given_as_host_and_port_is_used(
     server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server.routes["/feed"] = Response(body=FEED)
+    monkeypatch.setenv("HTTP_PROXY", f"127.0.0.1:{server.port}")  # no scheme: http is meant
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    async with Fetcher() as fetcher:
+        result = await fetcher.fetch(FetchRequest("http://feeds.invalid/feed"))
+    assert result.outcome is FetchOutcome.OK
+    assert server.requests("/feed")[0].host == "feeds.invalid"
+
+
+async def test_a_proxy_that_cannot_be_used_fails_its_feed_in_words(
+    server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.routes["/feed"] = Response(body=FEED)
+    monkeypatch.setenv("HTTP_PROXY", "gopher://127.0.0.1:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    async with Fetcher() as fetcher:
+        result = await fetcher.fetch(FetchRequest("http://feeds.invalid/feed"))
+    assert result.outcome is FetchOutcome.ERROR
+    assert (
+        result.error
+        == "the proxy gopher://127.0.0.1:9 cannot be used (see HTTP_PROXY, HTTPS_PROXY, ALL_PROXY)"
+    )
+
+
+@pytest.mark.parametrize("entry", ["127.0.0.1", "127.0.0.1:{port}"])
+async def test_no_proxy_hosts_are_fetched_directly(
+    server: FeedServer, monkeypatch: pytest.MonkeyPatch, entry: str
+) -> None:
+    server.routes["/feed"] = Response(body=FEED)
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # the discard port: nothing there
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("NO_PROXY", entry.format(port=server.port))
     async with Fetcher() as fetcher:
         result = await fetcher.fetch(FetchRequest(server.url("/feed")))
     assert result.outcome is FetchOutcome.OK
@@ -452,3 +483,9 @@ def test_a_refresh_of_not_modified_feeds_starts_no_parser(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['not_modified'] False"
+
+
+def test_an_unusable_proxy_is_named_without_its_credentials() -> None:
+    assert UnusableProxy("socks5://me:secret@proxy.example:1080").proxy == (
+        "socks5://proxy.example:1080"
+    )

@@ -55,8 +55,11 @@ def _hidden_modules(*names: str) -> Iterator[None]:
 
 
 # httpx loads its own command line (click, rich, pygments: about 45 ms) when it can, and falls
-# back to a stub when that import fails; tuireader never runs it.
-with _hidden_modules("httpx._main"):
+# back to a stub when that import fails; tuireader never runs it. httpcore, the layer under
+# httpx's transport, imports trio whenever it is installed (about 65 ms), only to run under
+# trio; we run under asyncio. Both load here, with this module (in a thread, in the reader).
+with _hidden_modules("httpx._main", "trio"):
+    import httpcore  # noqa: F401
     import httpx
 
 _brotli: Any
@@ -81,6 +84,7 @@ UNSUPPORTED_SCHEME_ERROR = "only http and https feed URLs are supported"
 _PERMANENT_REDIRECTS = frozenset({301, 308})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
+KEPT_IDLE = 2  # connections kept alive per host between its feeds
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _RETRY_LATER_STATUSES = frozenset({429, 503})
 # The body handed on is already decoded and complete: these would mislead a parser.
@@ -142,8 +146,25 @@ class CompressionError(Exception):
         self.coding = coding
 
 
-# Every failure a hostile or broken server can cause; anything else is our bug and propagates.
-_FETCH_FAILURES = (httpx.HTTPError, httpx.InvalidURL, ResponseTooLarge, CompressionError)
+class UnusableProxy(Exception):
+    """The proxy the environment names is not one httpx can use (an unknown scheme, say)."""
+
+    def __init__(self, proxy: str) -> None:
+        scheme, separator, rest = proxy.partition("://")
+        shown = scheme + separator + rest.rpartition("@")[2]  # never a user:password
+        super().__init__(f"unusable proxy {shown}")
+        self.proxy = shown
+
+
+# Every failure a hostile or broken server (or a bad proxy setting) can cause; anything else is
+# our bug and propagates.
+_FETCH_FAILURES = (
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    ResponseTooLarge,
+    CompressionError,
+    UnusableProxy,
+)
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -234,6 +255,8 @@ def _describe(exc: BaseException, host: str) -> str:
             return f"timed out after {exc.seconds:g} s"
         case ResponseTooLarge():
             return f"response is larger than {_format_size(exc.limit)}"
+        case UnusableProxy():
+            return f"the proxy {exc.proxy} cannot be used (see HTTP_PROXY, HTTPS_PROXY, ALL_PROXY)"
         case httpx.TooManyRedirects():
             return "too many redirects"
         case httpx.UnsupportedProtocol():
@@ -580,14 +603,20 @@ class HostPools(httpx.AsyncBaseTransport):
     """
 
     def __init__(self, *, per_host: int, proxy_connections: int, max_hosts: int) -> None:
-        _load_httpcore()
-        self._per_host = httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host)
+        # Up to ``per_host`` connections at once, and at most two kept idle per host: a host's
+        # next feed reuses one, and servers are not left holding many idle sockets.
+        self._per_host = httpx.Limits(
+            max_connections=per_host, max_keepalive_connections=min(per_host, KEPT_IDLE)
+        )
         self._via_proxy = httpx.Limits(
             max_connections=proxy_connections, max_keepalive_connections=proxy_connections
         )
         self._max_hosts = max(1, max_hosts)
         self._pools: OrderedDict[_PoolKey, _HostPool] = OrderedDict()
-        self._proxies = urllib.request.getproxies()
+        self._proxies = {
+            scheme: proxy if "://" in proxy else f"http://{proxy}"  # host:port, as httpx reads it
+            for scheme, proxy in urllib.request.getproxies().items()
+        }
         self._trusted: ssl.SSLContext | None = None
         self._trusting_nothing = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, no CAs
 
@@ -602,6 +631,12 @@ class HostPools(httpx.AsyncBaseTransport):
         return self._trusted is not None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._trusted is None and (
+            request.url.scheme == "https" or self._proxy_for(request.url) is not None
+        ):
+            # Reading the CA certificates takes about 30 ms: not on the event loop.
+            context = await asyncio.to_thread(httpx.create_ssl_context)
+            self._trusted = self._trusted or context
         pool, evicted = self._take(request.url)
         try:
             for idle in evicted:
@@ -629,7 +664,11 @@ class HostPools(httpx.AsyncBaseTransport):
             self._pools.move_to_end(key)
             pool.active += 1
             return pool, []
-        pool = self._pools[key] = _HostPool(self._transport(url, proxy))
+        try:
+            transport = self._transport(url, proxy)
+        except (ValueError, ImportError):  # a proxy URL httpx cannot use (gopher://, socks5://)
+            raise UnusableProxy(str(proxy)) from None
+        pool = self._pools[key] = _HostPool(transport)
         pool.active += 1
         surplus = len(self._pools) - self._max_hosts
         idle = [k for k, p in self._pools.items() if p.active == 0][: max(surplus, 0)]
@@ -652,20 +691,11 @@ class HostPools(httpx.AsyncBaseTransport):
         if not self._proxies:
             return None
         proxy = self._proxies.get(url.scheme) or self._proxies.get("all")
-        if not proxy or urllib.request.proxy_bypass(url.host):
+        # urllib compares NO_PROXY entries with the host and with host:port.
+        host = f"{url.host}:{url.port}" if url.port else url.host
+        if not proxy or urllib.request.proxy_bypass(host):
             return None
         return proxy
-
-
-def _load_httpcore() -> None:
-    """Import httpcore (httpx loads it with its first transport) without trio.
-
-    httpcore imports trio whenever it is installed (about 65 ms), only to run under trio; we
-    run under asyncio.
-    """
-    if "httpcore" not in sys.modules:
-        with _hidden_modules("trio"):
-            import httpcore  # noqa: F401
 
 
 # --- the fetcher -------------------------------------------------------------------------------
@@ -762,7 +792,7 @@ class Fetcher:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     def _host_slot(self, host: str) -> asyncio.Semaphore:
-        key = host.lower()
+        key = host.lower().rstrip(".")  # example.com. is example.com
         slot = self._host_slots.get(key)
         if slot is None:
             slot = self._host_slots[key] = asyncio.Semaphore(self.settings.per_host)
