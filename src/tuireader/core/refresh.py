@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from tuireader.core.config import Config
@@ -25,11 +23,11 @@ from tuireader.core.models import (
 )
 from tuireader.core.store import Store, StoreResult, feed_settings, utcnow
 from tuireader.core.threads import in_thread
+from tuireader.core.workers import FeedPreparer, worker_count
 
 if TYPE_CHECKING:
     from tuireader.core.fulltext import FullTextResult
     from tuireader.core.ingest import PreparedFeed
-    from tuireader.core.workers import FeedPreparer
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +169,7 @@ async def _refresh_feeds(
     preparing: list[asyncio.Task[None]] = []
     try:
         async with Fetcher(fetch_settings(config)) as fetcher:
-            async with _Parsers(len(feeds)) as parsers:
+            async with FeedPreparer(worker_count(len(feeds))) as preparer:
                 async with contextlib.aclosing(fetcher.fetch_many(requests)) as fetched:
                     async for result in fetched:
                         if writer.done():
@@ -180,7 +178,7 @@ async def _refresh_feeds(
                             if result.outcome is not FetchOutcome.OK:  # nothing to parse
                                 ready.put_nowait(_Fetched(feed, result))
                                 continue
-                            job = _prepare(lookup, parsers, feed, result, ready)
+                            job = _prepare(lookup, preparer, feed, result, ready)
                             preparing.append(asyncio.create_task(job))
                 await asyncio.gather(*preparing)
             await ready.put(None)
@@ -209,49 +207,9 @@ def _request(feeds: list[Feed]) -> FetchRequest:
     return FetchRequest(first.url, etag=etag, last_modified=modified)
 
 
-class _Parsers:
-    """The refresh's :class:`~tuireader.core.workers.FeedPreparer`, made with the first body
-    to parse: a refresh that gets only 304s never loads multiprocessing. Leaving the context
-    leaves the preparer's, with the same outcome."""
-
-    def __init__(self, feeds: int) -> None:
-        self._feeds = feeds
-        self._preparer: FeedPreparer | None = None
-        self._making = asyncio.Lock()
-        self._closed = False
-
-    async def __aenter__(self) -> _Parsers:
-        return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        async with self._making:
-            preparer, self._preparer, self._closed = self._preparer, None, True
-        if preparer is not None:
-            await preparer.__aexit__(kind, error, traceback)
-
-    async def preparer(self) -> FeedPreparer:
-        """The preparer, made and entered the first time; RuntimeError once closed."""
-        async with self._making:
-            if self._closed:
-                raise RuntimeError("the refresh is over: its parser is closed")
-            if self._preparer is None:
-                # multiprocessing and the pool take a moment to import: not on the event loop
-                await in_thread(importlib.import_module, "tuireader.core.workers")
-                from tuireader.core.workers import FeedPreparer, worker_count
-
-                preparer = FeedPreparer(worker_count(self._feeds))
-                self._preparer = await preparer.__aenter__()
-            return self._preparer
-
-
 async def _prepare(
     lookup: Store,
-    parsers: _Parsers,
+    preparer: FeedPreparer,
     feed: Feed,
     result: FetchResult,
     ready: asyncio.Queue[_Fetched | None],
@@ -263,7 +221,6 @@ async def _prepare(
     settings = feed_settings(feed)
     prepared: PreparedFeed | Exception
     try:
-        preparer = await parsers.preparer()
         prepared = await preparer.prepare(result.body, url, content_type, known, settings)
     except Exception as error:  # a bug in a parser costs this feed, not the refresh
         prepared = Exception(f"the feed could not be read (parser error: {error!r:.100})")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import multiprocessing
 import os
 import select
 import signal
@@ -18,15 +17,18 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from tuireader.core.threads import in_thread
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from tuireader.core.ingest import FeedParseError, FeedSettings, PreparedFeed
+
+# multiprocessing and the process pool are imported when a pool starts: a refresh answered
+# only with 304s never loads them.
 
 __all__ = ["FeedPreparer", "worker_count"]
 
@@ -107,6 +109,8 @@ class FeedPreparer:
         job = await self._prepare_feed()
         pool = await self._running_pool()
         if pool is not None:
+            from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
+
             try:  # a pool that broke while idle refuses new work at once
                 running = asyncio.get_running_loop().run_in_executor(
                     pool, job, body, url, content_type, dict(known), feed
@@ -197,6 +201,9 @@ def _alive(pid: int) -> bool:
 
 def _started_pool(workers: int) -> ProcessPoolExecutor:
     """A process pool whose workers are running (each has answered once)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # forkserver: the workers are forked from a clean server process, never from this one,
     # which may be running threads (the reader's UI, the writer) whose locks a fork would copy.
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
