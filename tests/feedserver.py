@@ -21,13 +21,16 @@ cuts every open connection, so no thread outlives the test.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
 import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Self
 from urllib.parse import urlsplit
@@ -66,6 +69,25 @@ Route = Response | Handler
 def redirect(location: str, status: int = 301) -> Response:
     """A redirect to ``location`` with the given 3xx status."""
     return Response(status=status, headers={"Location": location})
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, ssl.SSLContext] | None:
+    """A self-signed certificate for 127.0.0.1 made in ``directory`` with the openssl command:
+    its file and a server context that uses it; None without openssl."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        return None
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+         "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return cert, context
 
 
 class FeedServer:

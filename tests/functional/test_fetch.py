@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import shutil
 import socket
 import ssl
-import subprocess
 import time
 import tracemalloc
 import zlib
@@ -22,7 +20,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.feedserver import FeedServer, Handler, RecordedRequest, Response, redirect
+from tests.feedserver import (
+    FeedServer,
+    Handler,
+    RecordedRequest,
+    Response,
+    redirect,
+    self_signed_certificate,
+)
 from tuireader import __version__
 from tuireader.core.fetch import (
     FEED_ACCEPT,
@@ -518,19 +523,10 @@ async def test_leaving_fetch_many_early_cancels_the_rest(server: FeedServer) -> 
 
 @pytest.fixture
 def self_signed(tmp_path: Path) -> ssl.SSLContext:
-    openssl = shutil.which("openssl")
-    if openssl is None:
+    made = self_signed_certificate(tmp_path)
+    if made is None:
         pytest.skip("the openssl command is needed to make a test certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    return context
+    return made[1]
 
 
 async def test_untrusted_certificate_is_described(self_signed: ssl.SSLContext) -> None:

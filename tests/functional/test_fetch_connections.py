@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import shutil
 import ssl
 import subprocess
 import sys
@@ -24,7 +23,13 @@ import httpx
 import pytest
 
 from tests.feedgen import rss
-from tests.feedserver import FeedServer, RecordedRequest, Response, redirect
+from tests.feedserver import (
+    FeedServer,
+    RecordedRequest,
+    Response,
+    redirect,
+    self_signed_certificate,
+)
 from tests.terminal import child_env
 from tuireader.core.config import Config, FeedConfig, FetchConfig
 from tuireader.core.fetch import (
@@ -191,20 +196,10 @@ def server() -> Iterator[FeedServer]:
 @pytest.fixture
 def certificate(tmp_path: Path) -> tuple[Path, ssl.SSLContext]:
     """A self-signed certificate for 127.0.0.1: its file, and a server context using it."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
+    made = self_signed_certificate(tmp_path)
+    if made is None:
         pytest.skip("the openssl command is needed to make a test certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
-         "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    return cert, context
+    return made
 
 
 async def test_plain_http_never_loads_the_certificates(server: FeedServer) -> None:
@@ -308,28 +303,16 @@ async def test_a_location_that_is_not_a_url_is_an_error(server: FeedServer) -> N
     assert result.error == "127.0.0.1 sent a broken HTTP response"
 
 
+@pytest.mark.parametrize("written", ["http://127.0.0.1:{port}/", "127.0.0.1:{port}"])
 async def test_the_proxy_of_the_environment_is_used(
-    server: FeedServer, monkeypatch: pytest.MonkeyPatch
+    server: FeedServer, monkeypatch: pytest.MonkeyPatch, written: str
 ) -> None:
     server.routes["/feed"] = Response(body=FEED)
-    monkeypatch.setenv("HTTP_PROXY", server.url("/"))
+    monkeypatch.setenv("HTTP_PROXY", written.format(port=server.port))  # no scheme: http
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     async with Fetcher() as fetcher:
         # .invalid never resolves: only the proxy can have answered.
-        result = await fetcher.fetch(FetchRequest("http://feeds.invalid/feed"))
-    assert result.outcome is FetchOutcome.OK
-    assert server.requests("/feed")[0].host == "feeds.invalid"
-
-
-async def test_a_proxy_given_as_host_and_port_is_used(
-    server: FeedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    server.routes["/feed"] = Response(body=FEED)
-    monkeypatch.setenv("HTTP_PROXY", f"127.0.0.1:{server.port}")  # no scheme: http is meant
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
-    async with Fetcher() as fetcher:
         result = await fetcher.fetch(FetchRequest("http://feeds.invalid/feed"))
     assert result.outcome is FetchOutcome.OK
     assert server.requests("/feed")[0].host == "feeds.invalid"

@@ -99,3 +99,17 @@ def ago(delta: timedelta, language: str) -> str:
     """
     unit, count = count_in_units(delta)
     return _PHRASERS[language](unit, count, delta.total_seconds() < 0)
+
+
+def babel_ago(delta: timedelta, language: str) -> str:
+    """The same as Babel says it, for any language it knows (loads its date data)."""
+    from babel.dates import format_timedelta
+
+    return format_timedelta(
+        delta,
+        granularity="minute",
+        threshold=1.0,
+        add_direction=True,
+        format="narrow",
+        locale=language,
+    )

@@ -12,7 +12,7 @@ from functools import cached_property
 from textual.dom import DOMNode
 
 from tuireader.core.reading import Labels
-from tuireader.tui.ago import ago, speaks
+from tuireader.tui.ago import ago, babel_ago, speaks
 
 # Babel is imported when a date is first written (its date module reads the local time zone,
 # and a locale's date data takes a while to load): the list's relative times do without it.
@@ -214,18 +214,7 @@ class Strings:
                 from babel.dates import format_date
 
                 return format_date(moment, format="d MMM", locale=self.dates)
-            if speaks(language):
-                return ago(delta, language)
-            from babel.dates import format_timedelta
-
-            return format_timedelta(
-                delta,
-                granularity="minute",
-                threshold=1.0,
-                add_direction=True,
-                format="narrow",
-                locale=language,
-            )
+            return ago(delta, language) if speaks(language) else babel_ago(delta, language)
 
         return say
 
