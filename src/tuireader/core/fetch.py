@@ -615,7 +615,7 @@ class HostPools(httpx.AsyncBaseTransport):
         self._pools: OrderedDict[_PoolKey, _HostPool] = OrderedDict()
         self._proxies = {
             scheme: proxy if "://" in proxy else f"http://{proxy}"  # host:port, as httpx reads it
-            for scheme, proxy in urllib.request.getproxies().items()
+            for scheme, proxy in urllib.request.getproxies_environment().items()
         }
         self._trusted: ssl.SSLContext | None = None
         self._trusting_nothing = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, no CAs
