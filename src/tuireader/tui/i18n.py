@@ -205,7 +205,7 @@ class Strings:
     def relative_time(
         self, now: Callable[[], datetime] = lambda: datetime.now(UTC)
     ) -> Callable[[datetime], str]:
-        """A function that says how long ago a moment was: "3 hours ago", "منذ 3 ساعات"."""
+        """A function that says how long ago a moment was: "3h ago", "قبل 3 ساعات"."""
         language = self.language
 
         def say(moment: datetime) -> str:
