@@ -33,6 +33,7 @@ from tuireader.core.searchtext import BODY_LIMIT, html_text
 from tuireader.core.sections import primary_section
 from tuireader.core.terms import index_terms, index_text
 from tuireader.core.urls import is_feed_url
+from tuireader.text import sanitize
 from tuireader.text.sanitize import sanitize_text
 
 # Characters that the general routines treat specially, beside ordinary letters.
@@ -76,23 +77,24 @@ def test_index_text_splits_at_every_kind_of_white_space() -> None:
     assert len(index_terms(text)) == 4
 
 
-# --- sanitizing article bodies -------------------------------------------------------------
+# --- sanitizing (article bodies and every other string) -----------------------------------
 
 
 @settings(max_examples=600, deadline=None)
 @given(_mixed_text())
 @example("<p>نص</p>\n<p>\ufdfd</p>")  # printable and NFKC-stable presentation form
 @example("<p>\ufef5</p>")  # a lam-alef that NFKC folds
-def test_safe_html_is_sanitize_then_strip(text: str) -> None:
-    assert safe_html(text) == sanitize_text(text).strip()
+def test_sanitizing_with_the_quick_test_is_sanitizing_step_by_step(text: str) -> None:
+    assert sanitize_text(text) == sanitize._sanitized(text)
+    assert safe_html(text) == sanitize._sanitized(text).strip()
 
 
 def test_every_code_point_passes_the_quick_test_only_when_sanitizing_keeps_it() -> None:
     for code in range(0x110000):
         char = chr(code)
         for text in (char, "ا" + char + "\n", "e" + char):
-            if cleaning._already_sanitized(text):
-                assert sanitize_text(text) == text, hex(code)
+            if sanitize._plainly_clean(text):
+                assert sanitize._sanitized(text) == text, hex(code)
 
 
 # --- links ---------------------------------------------------------------------------------

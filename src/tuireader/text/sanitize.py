@@ -34,6 +34,23 @@ def sanitize_text(text: str) -> str:
     back to letters (NFKC on those characters only), then the whole text is put in NFC.
     Idempotent.
     """
+    return text if _plainly_clean(text) else _sanitized(text)
+
+
+def _plainly_clean(text: str) -> bool:
+    """A quick test, true only for text ``sanitize_text`` gives back unchanged: printable
+    characters and newlines, in NFKC. It costs a half to two thirds of the scan below, and
+    most text from feeds passes it.
+
+    Every character the steps below remove or replace is a control, format, separator or
+    surrogate character, none of them printable, or a presentation form, which NFKC text
+    holds only where NFKC leaves it alone; and NFKC text is NFC text too.
+    """
+    return text.replace("\n", "").isprintable() and unicodedata.is_normalized("NFKC", text)
+
+
+def _sanitized(text: str) -> str:
+    """``sanitize_text`` step by step."""
     if _NEEDS_WORK.search(text) is None:  # the common case: only normalization to do
         return (
             text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from urllib.parse import urljoin
 
 from tuireader.core.urls import is_feed_url
@@ -54,19 +53,7 @@ def plain_text(raw: str, *, is_html: bool | None) -> str:
 
 def safe_html(raw: str) -> str:
     """HTML source with controls removed; it stays HTML for the document converter."""
-    return (raw if _already_sanitized(raw) else sanitize_text(raw)).strip()
-
-
-def _already_sanitized(text: str) -> bool:
-    """True only when ``sanitize_text(text) == text``; a quicker test than its own scan for
-    the common article body (printable characters and newlines, in NFKC).
-
-    Nothing printable is removed or replaced by ``sanitize_text``: controls, format and
-    separator characters, lone surrogates and unassigned code points are not printable.
-    Presentation forms are printable, but NFKC text holds none that it would fold, and NFKC
-    text is NFC text too.
-    """
-    return text.replace("\n", "").isprintable() and unicodedata.is_normalized("NFKC", text)
+    return sanitize_text(raw).strip()
 
 
 def text_to_html(text: str) -> str:
