@@ -62,6 +62,7 @@ from operator import mul
 from tuireader.core.arabic import normalize
 from tuireader.core.terms import (
     index_terms,
+    index_text,
     is_stopword,
     stem,
     tokenize,
@@ -327,12 +328,19 @@ class _SublinearTf(dict[int, float]):
 _SUBLINEAR = _SublinearTf()
 
 
+def _index_columns(
+    title: str, text: str, title_terms: str | None, text_terms: str | None
+) -> tuple[str, str]:
+    """The index terms of a title and a text (space-separated), unless already known."""
+    return (
+        index_text(title) if title_terms is None else title_terms,
+        index_text(text) if text_terms is None else text_terms,
+    )
+
+
 @lru_cache(maxsize=4096)
 def _features(title: str, text: str, title_terms: str | None, text_terms: str | None) -> _Features:
-    if title_terms is None:
-        title_terms = " ".join(index_terms(title))
-    if text_terms is None:
-        text_terms = " ".join(index_terms(text))
+    title_terms, text_terms = _index_columns(title, text, title_terms, text_terms)
     in_title = Counter(title_terms.split())
     combined = Counter(text_terms.split(None, _TEXT_TERMS_LIMIT)[:_TEXT_TERMS_LIMIT])
     for term, n in in_title.items():
@@ -350,10 +358,7 @@ def _pairs(
 ) -> frozenset[str]:
     """The phrases of an article: pairs of adjacent index terms (stopwords were left out of
     them), in its title and its first terms, each as "first second"."""
-    if title_terms is None:
-        title_terms = " ".join(index_terms(title))
-    if text_terms is None:
-        text_terms = " ".join(index_terms(text))
+    title_terms, text_terms = _index_columns(title, text, title_terms, text_terms)
     pairs: set[str] = set()
     for terms in (
         title_terms.split(),
