@@ -8,8 +8,9 @@ import unicodedata
 from urllib.parse import urlsplit
 
 # RFC 3986 characters; non-ASCII letters are allowed too (IRIs with Arabic paths are common).
-_URL_ASCII = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%")
-_OUTSIDE_URL_ASCII = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+_URL_ASCII_CHARACTERS = string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%"
+_URL_ASCII = frozenset(_URL_ASCII_CHARACTERS)
+_OUTSIDE_URL_ASCII = re.compile(f"[^{re.escape(_URL_ASCII_CHARACTERS)}]")
 
 
 def is_feed_url(url: str) -> bool:
