@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,6 @@ from click.testing import CliRunner, Result
 from tests.feedgen import rss, rss_item
 from tests.feedserver import FeedServer, Response
 from tuireader.cli import main
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as s:
-        yield s
 
 
 class Tui:

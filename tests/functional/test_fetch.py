@@ -50,12 +50,6 @@ FEED = (
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 
 
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
-
-
 async def fetch_one(url: str, settings: FetchSettings | None = None, **request: str) -> FetchResult:
     async with Fetcher(settings) as fetcher:
         return await fetcher.fetch(FetchRequest(url, **request))

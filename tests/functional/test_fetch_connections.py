@@ -188,12 +188,6 @@ async def test_a_short_error_page_does_not_cost_the_connection(server: FeedServe
 
 
 @pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
-
-
-@pytest.fixture
 def certificate(tmp_path: Path) -> tuple[Path, ssl.SSLContext]:
     """A self-signed certificate for 127.0.0.1: its file, and a server context using it."""
     made = self_signed_certificate(tmp_path)

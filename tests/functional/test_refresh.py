@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-
-import pytest
 
 from tests.feedgen import rss
 from tests.feedserver import FeedServer, Response, redirect
 from tuireader.core.config import Config, FeedConfig, FetchConfig
 from tuireader.core.refresh import refresh
 from tuireader.core.store import ArticleQuery, Store
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as s:
-        yield s
 
 
 def run(database: Path, *urls: str, **options: object) -> object:
