@@ -1,9 +1,9 @@
 """Download feeds and article pages politely and robustly.
 
 One :class:`Fetcher` per refresh owns one HTTP client, a global concurrency limit and a
-limit per host. The client is httpx's transport (``httpx.AsyncHTTPTransport``, one small pool
-per host: :class:`HostPools`) under a few lines of our own that do what ``httpx.AsyncClient``
-would (redirects, cookies, basic auth from the URL) without its cost on every request;
+limit per host. The client is an httpx transport with one small httpcore pool per host
+(``core.host_pools``) under a few lines of our own that do what ``httpx.AsyncClient`` would
+(redirects, cookies, basic auth from the URL) without its cost on every request;
 connections stay alive between a host's feeds, and TLS certificates are loaded only when an
 https URL is fetched. Every fetch has an overall deadline on top of httpx's per-read timeouts
 (a server that trickles bytes must not hold a feed for minutes), a streamed size cap,
@@ -21,12 +21,9 @@ import errno
 import importlib
 import socket
 import ssl
-import sys
 import time
-import urllib.request
 import zlib
-from collections import OrderedDict
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -34,33 +31,11 @@ from types import TracebackType
 from typing import Any, Self
 
 from tuireader import __version__
+from tuireader.core.host_pools import HostPools, UnusableProxy
+from tuireader.core.httpstack import httpx
 from tuireader.core.models import FetchOutcome, FetchRequest, FetchResult
 from tuireader.core.urls import is_feed_url
 from tuireader.text.sanitize import sanitize_text
-
-
-@contextlib.contextmanager
-def _hidden_modules(*names: str) -> Iterator[None]:
-    """Within the block, ``import name`` raises ImportError for those of ``names`` not loaded
-    yet, so a library skips them where it treats them as optional."""
-    hidden = [name for name in names if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]  # Python's "import blocked" mark
-    try:
-        yield
-    finally:
-        for name in hidden:
-            if name in sys.modules and sys.modules[name] is None:
-                del sys.modules[name]
-
-
-# httpx loads its own command line (click, rich, pygments: about 45 ms) when it can, and falls
-# back to a stub when that import fails; tuireader never runs it. httpcore, the layer under
-# httpx's transport, imports trio whenever it is installed (about 65 ms), only to run under
-# trio; we run under asyncio. Both load here, with this module (in a thread, in the reader).
-with _hidden_modules("httpx._main", "trio"):
-    import httpcore  # noqa: F401
-    import httpx
 
 _brotli: Any
 try:
@@ -84,7 +59,6 @@ UNSUPPORTED_SCHEME_ERROR = "only http and https feed URLs are supported"
 _PERMANENT_REDIRECTS = frozenset({301, 308})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
-KEPT_IDLE = 2  # connections kept alive per host between its feeds
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _RETRY_LATER_STATUSES = frozenset({429, 503})
 # The body handed on is already decoded and complete: these would mislead a parser.
@@ -144,16 +118,6 @@ class CompressionError(Exception):
     def __init__(self, detail: str, coding: str) -> None:
         super().__init__(detail)
         self.coding = coding
-
-
-class UnusableProxy(Exception):
-    """The proxy the environment names is not one httpx can use (an unknown scheme, say)."""
-
-    def __init__(self, proxy: str) -> None:
-        scheme, separator, rest = proxy.partition("://")
-        shown = scheme + separator + rest.rpartition("@")[2]  # never a user:password
-        super().__init__(f"unusable proxy {shown}")
-        self.proxy = shown
 
 
 # Every failure a hostile or broken server (or a bad proxy setting) can cause; anything else is
@@ -557,146 +521,6 @@ def _decoder_for(content_encoding: str) -> _Decoder:
 
 
 # --- connections: a pool per host --------------------------------------------------------------
-
-_PoolKey = tuple[str, str, int | None]
-
-
-@dataclass(slots=True)
-class _HostPool:
-    transport: httpx.AsyncHTTPTransport
-    active: int = 0  # responses handed out and not yet closed
-
-
-class _Released(httpx.AsyncByteStream):
-    """A response body that tells its pool when it is closed."""
-
-    def __init__(self, stream: httpx.AsyncByteStream, pool: _HostPool) -> None:
-        self._stream = stream
-        self._pool: _HostPool | None = pool
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for part in self._stream:
-            yield part
-
-    async def aclose(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        try:
-            await self._stream.aclose()
-        finally:
-            pool.active -= 1
-
-
-class HostPools(httpx.AsyncBaseTransport):
-    """httpx's transport with one small connection pool per origin (scheme, host, port).
-
-    One shared pool would either close a host's idle connection to open another host's (a
-    refresh cycling through more hosts than connections then never reuses one) or, made large,
-    check every idle connection on each request. Here a host's feeds reuse its connections,
-    and at most ``max_hosts`` pools are kept: the least recently used idle one is closed.
-    The trusted CA certificates are loaded (about 30 ms) with the first https URL only, the
-    same way httpx loads them (certifi, or ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``); plain http
-    pools get a context that trusts nothing, so an https request could never pass through one
-    unverified. Proxies come from the environment (``HTTP_PROXY``, ``HTTPS_PROXY``,
-    ``ALL_PROXY``, ``NO_PROXY``), as httpx's client reads them.
-    """
-
-    def __init__(self, *, per_host: int, proxy_connections: int, max_hosts: int) -> None:
-        # Up to ``per_host`` connections at once, and at most two kept idle per host: a host's
-        # next feed reuses one, and servers are not left holding many idle sockets.
-        self._per_host = httpx.Limits(
-            max_connections=per_host, max_keepalive_connections=min(per_host, KEPT_IDLE)
-        )
-        self._via_proxy = httpx.Limits(
-            max_connections=proxy_connections, max_keepalive_connections=proxy_connections
-        )
-        self._max_hosts = max(1, max_hosts)
-        self._pools: OrderedDict[_PoolKey, _HostPool] = OrderedDict()
-        self._proxies = {
-            scheme: proxy if "://" in proxy else f"http://{proxy}"  # host:port, as httpx reads it
-            for scheme, proxy in urllib.request.getproxies_environment().items()
-        }
-        self._trusted: ssl.SSLContext | None = None
-        self._trusting_nothing = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, no CAs
-
-    @property
-    def open_pools(self) -> int:
-        """How many origins have a pool now."""
-        return len(self._pools)
-
-    @property
-    def tls_loaded(self) -> bool:
-        """Whether the trusted certificates have been loaded (an https URL was fetched)."""
-        return self._trusted is not None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self._trusted is None and (
-            request.url.scheme == "https" or self._proxy_for(request.url) is not None
-        ):
-            # Reading the CA certificates takes about 30 ms: not on the event loop.
-            context = await asyncio.to_thread(httpx.create_ssl_context)
-            self._trusted = self._trusted or context
-        pool, evicted = self._take(request.url)
-        try:
-            for idle in evicted:
-                await idle.transport.aclose()
-            response = await pool.transport.handle_async_request(request)
-        except BaseException:
-            pool.active -= 1
-            raise
-        stream = response.stream
-        assert isinstance(stream, httpx.AsyncByteStream)  # what an async transport returns
-        response.stream = _Released(stream, pool)
-        return response
-
-    async def aclose(self) -> None:
-        pools, self._pools = list(self._pools.values()), OrderedDict()
-        for pool in pools:
-            await pool.transport.aclose()
-
-    def _take(self, url: httpx.URL) -> tuple[_HostPool, list[_HostPool]]:
-        """The pool for ``url``, counted as in use, and the idle pools it pushed out."""
-        proxy = self._proxy_for(url)
-        key: _PoolKey = ("proxy", proxy, None) if proxy else (url.scheme, url.host, url.port)
-        pool = self._pools.get(key)
-        if pool is not None:
-            self._pools.move_to_end(key)
-            pool.active += 1
-            return pool, []
-        try:
-            transport = self._transport(url, proxy)
-        except (ValueError, ImportError):  # a proxy URL httpx cannot use (gopher://, socks5://)
-            raise UnusableProxy(str(proxy)) from None
-        pool = self._pools[key] = _HostPool(transport)
-        pool.active += 1
-        surplus = len(self._pools) - self._max_hosts
-        idle = [k for k, p in self._pools.items() if p.active == 0][: max(surplus, 0)]
-        return pool, [self._pools.pop(k) for k in idle]
-
-    def _transport(self, url: httpx.URL, proxy: str | None) -> httpx.AsyncHTTPTransport:
-        if proxy is not None:
-            return httpx.AsyncHTTPTransport(
-                verify=self._trusted_context(), limits=self._via_proxy, proxy=proxy
-            )
-        tls = self._trusted_context() if url.scheme == "https" else self._trusting_nothing
-        return httpx.AsyncHTTPTransport(verify=tls, limits=self._per_host)
-
-    def _trusted_context(self) -> ssl.SSLContext:
-        if self._trusted is None:
-            self._trusted = httpx.create_ssl_context()
-        return self._trusted
-
-    def _proxy_for(self, url: httpx.URL) -> str | None:
-        if not self._proxies:
-            return None
-        proxy = self._proxies.get(url.scheme) or self._proxies.get("all")
-        # urllib compares NO_PROXY entries with the host and with host:port.
-        host = f"{url.host}:{url.port}" if url.port else url.host
-        if not proxy or urllib.request.proxy_bypass(host):
-            return None
-        return proxy
-
 
 # --- the fetcher -------------------------------------------------------------------------------
 

@@ -1,0 +1,255 @@
+"""Connections for a refresh: one small httpcore pool per origin, as an httpx transport."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import urllib.request
+from collections import OrderedDict
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from dataclasses import dataclass
+
+from tuireader.core.httpstack import AsyncioBackend, httpcore, httpx
+
+__all__ = ["KEEPALIVE_SECONDS", "KEPT_IDLE", "HostPools", "UnusableProxy"]
+
+KEPT_IDLE = 2  # connections kept alive per host between its feeds
+KEEPALIVE_SECONDS = 5.0  # an idle connection is closed after this long (httpx's default)
+
+
+class UnusableProxy(Exception):
+    """The proxy the environment names is not one httpx can use (an unknown scheme, say)."""
+
+    def __init__(self, proxy: str) -> None:
+        scheme, separator, rest = proxy.partition("://")
+        shown = scheme + separator + rest.rpartition("@")[2]  # never a user:password
+        super().__init__(f"unusable proxy {shown}")
+        self.proxy = shown
+
+
+# httpcore's exceptions as httpx's, the most specific first (what httpx's own transport does).
+_HTTPX_ERRORS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+@contextlib.contextmanager
+def _httpx_errors() -> Iterator[None]:
+    """Raise httpcore's exceptions as httpx's (chained to them), as httpx's transport does."""
+    try:
+        yield
+    except Exception as error:
+        for core, mapped in _HTTPX_ERRORS:
+            if isinstance(error, core):
+                raise mapped(str(error)) from error
+        raise
+
+
+class _CoreBody(httpx.AsyncByteStream):
+    """An httpcore response body as httpx reads it, with httpx's exceptions."""
+
+    def __init__(self, stream: AsyncIterable[bytes]) -> None:
+        self._stream = stream
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _httpx_errors():
+            async for part in self._stream:
+                yield part
+
+    async def aclose(self) -> None:
+        close = getattr(self._stream, "aclose", None)
+        if close is not None:
+            await close()
+
+
+class _DirectTransport(httpx.AsyncBaseTransport):
+    """An httpcore connection pool for one origin, on :class:`AsyncioBackend`."""
+
+    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
+        self._pool = pool
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _httpx_errors():
+            response = await self._pool.handle_async_request(core_request)
+        assert isinstance(response.stream, AsyncIterable)  # what an async pool returns
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_CoreBody(response.stream),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        await self._pool.aclose()
+
+
+_PoolKey = tuple[str, str, int | None]
+
+
+@dataclass(slots=True)
+class _HostPool:
+    transport: httpx.AsyncBaseTransport
+    active: int = 0  # responses handed out and not yet closed
+
+
+class _Released(httpx.AsyncByteStream):
+    """A response body that tells its pool when it is closed."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, pool: _HostPool) -> None:
+        self._stream = stream
+        self._pool: _HostPool | None = pool
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for part in self._stream:
+            yield part
+
+    async def aclose(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        try:
+            await self._stream.aclose()
+        finally:
+            pool.active -= 1
+
+
+class HostPools(httpx.AsyncBaseTransport):
+    """An httpx transport with one small connection pool per origin (scheme, host, port).
+
+    One shared pool would either close a host's idle connection to open another host's (a
+    refresh cycling through more hosts than connections then never reuses one) or, made large,
+    check every idle connection on each request. Here a host's feeds reuse its connections,
+    and at most ``max_hosts`` pools are kept: the least recently used idle one is closed.
+    Direct connections are httpcore pools on :class:`AsyncioBackend`; a proxied request goes
+    through httpx's own transport for that proxy. The trusted CA certificates are loaded
+    (about 30 ms) with the first https URL only, the same way httpx loads them (certifi, or
+    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``); plain http pools get a context that trusts
+    nothing, so an https request could never pass through one unverified. Proxies come from
+    the environment (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``), as
+    httpx's client reads them.
+    """
+
+    def __init__(self, *, per_host: int, proxy_connections: int, max_hosts: int) -> None:
+        # Up to ``per_host`` connections at once, and at most two kept idle per host: a host's
+        # next feed reuses one, and servers are not left holding many idle sockets.
+        self._per_host = per_host
+        self._via_proxy = httpx.Limits(
+            max_connections=proxy_connections, max_keepalive_connections=proxy_connections
+        )
+        self._max_hosts = max(1, max_hosts)
+        self._pools: OrderedDict[_PoolKey, _HostPool] = OrderedDict()
+        self._proxies = {
+            scheme: proxy if "://" in proxy else f"http://{proxy}"  # host:port, as httpx reads it
+            for scheme, proxy in urllib.request.getproxies_environment().items()
+        }
+        self._trusted: ssl.SSLContext | None = None
+        self._trusting_nothing = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, no CAs
+        self._backend = AsyncioBackend()
+
+    @property
+    def open_pools(self) -> int:
+        """How many origins have a pool now."""
+        return len(self._pools)
+
+    @property
+    def tls_loaded(self) -> bool:
+        """Whether the trusted certificates have been loaded (an https URL was fetched)."""
+        return self._trusted is not None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._trusted is None and (
+            request.url.scheme == "https" or self._proxy_for(request.url) is not None
+        ):
+            # Reading the CA certificates takes about 30 ms: not on the event loop.
+            context = await asyncio.to_thread(httpx.create_ssl_context)
+            self._trusted = self._trusted or context
+        pool, evicted = self._take(request.url)
+        try:
+            for idle in evicted:
+                await idle.transport.aclose()
+            response = await pool.transport.handle_async_request(request)
+        except BaseException:
+            pool.active -= 1
+            raise
+        stream = response.stream
+        assert isinstance(stream, httpx.AsyncByteStream)  # what an async transport returns
+        response.stream = _Released(stream, pool)
+        return response
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), OrderedDict()
+        for pool in pools:
+            await pool.transport.aclose()
+
+    def _take(self, url: httpx.URL) -> tuple[_HostPool, list[_HostPool]]:
+        """The pool for ``url``, counted as in use, and the idle pools it pushed out."""
+        proxy = self._proxy_for(url)
+        key: _PoolKey = ("proxy", proxy, None) if proxy else (url.scheme, url.host, url.port)
+        pool = self._pools.get(key)
+        if pool is not None:
+            self._pools.move_to_end(key)
+            pool.active += 1
+            return pool, []
+        try:
+            transport = self._transport(url, proxy)
+        except (ValueError, ImportError):  # a proxy URL httpx cannot use (gopher://, socks5://)
+            raise UnusableProxy(str(proxy)) from None
+        pool = self._pools[key] = _HostPool(transport)
+        pool.active += 1
+        surplus = len(self._pools) - self._max_hosts
+        idle = [k for k, p in self._pools.items() if p.active == 0][: max(surplus, 0)]
+        return pool, [self._pools.pop(k) for k in idle]
+
+    def _transport(self, url: httpx.URL, proxy: str | None) -> httpx.AsyncBaseTransport:
+        if proxy is not None:
+            return httpx.AsyncHTTPTransport(
+                verify=self._trusted_context(), limits=self._via_proxy, proxy=proxy
+            )
+        tls = self._trusted_context() if url.scheme == "https" else self._trusting_nothing
+        pool = httpcore.AsyncConnectionPool(
+            ssl_context=tls,
+            max_connections=self._per_host,
+            max_keepalive_connections=min(self._per_host, KEPT_IDLE),
+            keepalive_expiry=KEEPALIVE_SECONDS,
+            network_backend=self._backend,
+        )
+        return _DirectTransport(pool)
+
+    def _trusted_context(self) -> ssl.SSLContext:
+        if self._trusted is None:
+            self._trusted = httpx.create_ssl_context()
+        return self._trusted
+
+    def _proxy_for(self, url: httpx.URL) -> str | None:
+        if not self._proxies:
+            return None
+        proxy = self._proxies.get(url.scheme) or self._proxies.get("all")
+        # urllib compares NO_PROXY entries with the host and with host:port.
+        host = f"{url.host}:{url.port}" if url.port else url.host
+        if not proxy or urllib.request.proxy_bypass(host):
+            return None
+        return proxy
