@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +42,29 @@ def test_one_bad_feed_never_stops_the_others(server: FeedServer, tmp_path: Path)
         assert feeds[server.url("/broken.xml")].failures == 1
         assert feeds[server.url("/good.xml")].title == "أخبار الاختبار"
         assert feeds[server.url("/good.xml")].etag == '"v1"'
+
+
+def test_a_feed_removed_during_the_refresh_fails_alone(server: FeedServer, tmp_path: Path) -> None:
+    db = tmp_path / "db.sqlite"
+    urls = [server.url(f"/feed{n}.xml") for n in range(6)]
+    removed = urls[3]
+    for n in range(len(urls)):
+        server.routes[f"/feed{n}.xml"] = Response(body=rss(range(n * 10, n * 10 + 5)), delay=0.2)
+
+    def remove_then_answer(request):  # type: ignore[no-untyped-def]
+        # As `tuireader feeds remove` would from another process, after the refresh began.
+        with sqlite3.connect(db) as other:
+            other.execute("DELETE FROM feeds WHERE config_url = ?", (removed,))
+        return Response(body=rss(range(100, 105)), delay=0.2)
+
+    server.routes["/feed3.xml"] = remove_then_answer
+    report = run(db, *urls)
+    by_url = {f.url: f for f in report.feeds}  # type: ignore[attr-defined]
+    assert by_url[removed].error == "the feed could not be stored: FOREIGN KEY constraint failed"
+    assert [by_url[url].new for url in urls if url != removed] == [5] * 5
+    with Store(db) as store:
+        assert store.count() == 25
+        assert removed not in {feed.url for feed in store.feeds()}
 
 
 def test_conditional_get_gives_not_modified(server: FeedServer, tmp_path: Path) -> None:
