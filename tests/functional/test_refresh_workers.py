@@ -171,6 +171,39 @@ def test_the_pool_starts_when_stderr_has_no_descriptor(tmp_path: Path) -> None:
     assert done.stdout.split() == ["PreparedFeed", "True"], done.stdout + done.stderr
 
 
+PARSERS_STAY_IN_WORKERS = """
+import asyncio, sys
+from pathlib import Path
+from tuireader.core.config import Config, FeedConfig, FetchConfig
+from tuireader.core.models import FullText
+from tuireader.core.refresh import refresh
+
+if __name__ == "__main__":
+    # No full text: fetching article pages loads the page extractor, lxml included.
+    feeds = tuple(FeedConfig(u, full_text=FullText.NEVER) for u in sys.argv[2:])
+    config = Config(feeds=feeds, fetch=FetchConfig(timeout=5.0))
+    report = asyncio.run(refresh(Path(sys.argv[1]), config))
+    print(report.new, sorted(m for m in ("tuireader.core.ingest", "lxml") if m in sys.modules))
+"""
+
+
+def test_a_refresh_parsing_in_workers_never_loads_the_parsers_here(tmp_path: Path) -> None:
+    if workers.worker_count(FEEDS) == 0:
+        pytest.skip("one core: parsing runs in a thread")
+    script = tmp_path / "refresh.py"
+    script.write_text(PARSERS_STAY_IN_WORKERS, encoding="utf-8")
+    with FeedServer() as server:
+        urls = serve_feeds(server)
+        done = subprocess.run(
+            [sys.executable, str(script), str(tmp_path / "db.sqlite"), *urls],
+            capture_output=True,
+            text=True,
+            env=child_env(),
+            timeout=120,
+        )
+    assert done.stdout.split() == [str((FEEDS - 1) * 5), "[]"], done.stdout + done.stderr
+
+
 async def test_a_worker_killed_while_idle_leaves_the_rest_to_threads() -> None:
     url = "https://news.example/feed.xml"
     async with FeedPreparer(1) as preparer:

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from json.encoder import encode_basestring as encode_json_string
 
 from tuireader.core.extract import needs_full_text
 from tuireader.core.language import resolve_direction
-from tuireader.core.models import Direction, FullText, ParsedEntry, ParsedFeed
-from tuireader.core.parse import FeedParseError, parse_feed
+from tuireader.core.models import FullText, ParsedEntry, ParsedFeed
+from tuireader.core.parse import parse_feed
+from tuireader.core.prepared import FeedParseError, FeedSettings, PreparedEntry, PreparedFeed
 from tuireader.core.searchtext import index_fields
 from tuireader.core.sections import primary_section
 from tuireader.core.store import iso
@@ -68,45 +68,6 @@ _memo_section = lru_cache(maxsize=4096)(primary_section)
 def _section(configured: str | None, first: tuple[str, ...], feed_title: str) -> tuple[str, str]:
     long = len(feed_title) + sum(map(len, first)) + len(configured or "") > _SECTION_MEMO_LIMIT
     return (primary_section if long else _memo_section)(configured, first, feed_title)
-
-
-@dataclass(frozen=True, slots=True)
-class FeedSettings:
-    """What of a feed's configuration shapes its articles' rows."""
-
-    url: str
-    title: str  # as shown: the configured title, else the feed's own, else its URL
-    section: str | None
-    direction: Direction
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedEntry:
-    """A new or changed entry with what the store needs to write it."""
-
-    key: str
-    # The values of core.store.ROW_COLUMNS; "published" is None for an item without a date
-    # (the store puts the moment it first saw it).
-    row: tuple[str | None, ...]
-    own_published: str | None  # the item's own date: an edit without one keeps the stored one
-    index_title: str  # index terms, space-separated (core.searchtext)
-    index_body: str
-    teaser: bool  # the item's text looks cut short: a feed set to full_text "auto" fetches the page
-
-    @property
-    def digest(self) -> str:
-        return str(self.row[-1])
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedFeed:
-    """What a parsed feed says of itself, and its entries that differ from what is stored,
-    in document order."""
-
-    title: str
-    language: str | None
-    warning: str | None
-    changed: tuple[PreparedEntry, ...]
 
 
 def prepare_entries(

@@ -28,6 +28,7 @@ from tuireader.core.parsing.sniff import (
     prepare_xml,
 )
 from tuireader.core.parsing.xml_fast import NotForFastPath, XMLSyntaxError, parse_xml
+from tuireader.core.prepared import FeedParseError
 from tuireader.text.sanitize import sanitize_text
 
 __all__ = ["FeedParseError", "parse_feed"]
@@ -35,15 +36,6 @@ __all__ = ["FeedParseError", "parse_feed"]
 _MESSAGE_LIMIT = 160
 _POSITION = re.compile(r",? line \d+, column \d+$")
 _RESOURCE_LIMIT = re.compile(r"excessive depth|limit|amplification", re.IGNORECASE)
-
-
-class FeedParseError(Exception):
-    """Nothing usable came out of a response. ``alternate``: the feed an HTML page names."""
-
-    def __init__(self, message: str, *, alternate: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.alternate = alternate
 
 
 def parse_feed(

@@ -27,7 +27,7 @@ from tuireader.core.workers import FeedPreparer, worker_count
 
 if TYPE_CHECKING:
     from tuireader.core.fulltext import FullTextResult
-    from tuireader.core.ingest import PreparedFeed
+    from tuireader.core.prepared import PreparedFeed
 
 
 @dataclass(frozen=True, slots=True)

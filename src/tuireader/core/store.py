@@ -21,11 +21,12 @@ from tuireader.core.models import (
     FullText,
     ParsedFeed,
 )
+from tuireader.core.prepared import FeedSettings
 from tuireader.core.schema import migrate
 from tuireader.core.terms import fts_any_query
 
 if TYPE_CHECKING:
-    from tuireader.core.ingest import FeedSettings, PreparedFeed
+    from tuireader.core.prepared import PreparedFeed
 
 # The article columns a refresh writes, in the order of ``core.ingest.PreparedEntry.row``.
 ROW_COLUMNS = (
@@ -86,8 +87,6 @@ class StoreResult:
 
 def feed_settings(feed: Feed) -> FeedSettings:
     """What of ``feed``'s configuration its articles' rows depend on (``core.ingest``)."""
-    from tuireader.core.ingest import FeedSettings
-
     return FeedSettings(feed.url, feed.title, feed.section, feed.direction)
 
 

@@ -9,14 +9,13 @@ would cost more than it saves.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import os
 import select
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -25,15 +24,17 @@ from tuireader.core.threads import in_thread
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from tuireader.core.ingest import FeedParseError, FeedSettings, PreparedFeed
+    from tuireader.core.prepared import FeedParseError, FeedSettings, PreparedFeed
 
 # multiprocessing and the process pool are imported when a pool starts: a refresh answered
 # only with 304s never loads them.
 
 __all__ = ["FeedPreparer", "worker_count"]
 
-# The parsing itself (core.ingest: lxml, the cleaners, the stemmer) is imported with the
-# first body to parse: a refresh that gets only 304s never pays for it.
+# The parsing itself (core.ingest: lxml, the cleaners, the stemmer) is imported where it
+# runs: by the workers' server process as it starts, or by a thread of this process when
+# there are no workers. A refresh that gets only 304s never loads it, and one that parses in
+# workers never loads it here.
 _JOB_MODULE = "tuireader.core.ingest"
 
 POOL_MIN_FEEDS = 8  # fewer feeds than this are parsed in a thread
@@ -67,7 +68,6 @@ class FeedPreparer:
     def __init__(self, workers: int) -> None:
         self._workers = workers
         self._starting: asyncio.Future[ProcessPoolExecutor] | None = None
-        self._job: Callable[..., PreparedFeed | FeedParseError] | None = None
         self._closed = False
 
     @property
@@ -106,29 +106,20 @@ class FeedPreparer:
         feed: FeedSettings,
     ) -> PreparedFeed | FeedParseError:
         """``core.ingest.prepare_feed`` off the event loop; RuntimeError once closed."""
-        job = await self._prepare_feed()
         pool = await self._running_pool()
         if pool is not None:
             from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
 
             try:  # a pool that broke while idle refuses new work at once
                 running = asyncio.get_running_loop().run_in_executor(
-                    pool, job, body, url, content_type, dict(known), feed
+                    pool, _prepare_feed, body, url, content_type, dict(known), feed
                 )
                 return await running
             except (BrokenProcessPool, RuntimeError):
                 self._workers = 0
         if self._closed:  # stopped meanwhile: parsing in a thread now would delay the exit
             raise RuntimeError("the refresh is over: its parser is closed")
-        return await in_thread(job, body, url, content_type, known, feed)
-
-    async def _prepare_feed(self) -> Callable[..., PreparedFeed | FeedParseError]:
-        """``prepare_feed``, imported in a thread the first time (lxml, the cleaners and
-        the stemmer take tens of milliseconds to import: not on the event loop)."""
-        if self._job is None:
-            module = await in_thread(importlib.import_module, _JOB_MODULE)
-            self._job = module.prepare_feed
-        return self._job
+        return await in_thread(_prepare_feed, body, url, content_type, known, feed)
 
     async def _running_pool(self) -> ProcessPoolExecutor | None:
         """The pool, started the first time; None when there is none (or it broke)."""
@@ -144,6 +135,19 @@ class FeedPreparer:
             self._workers = 0  # no processes here (a sandbox, a limit), or closed meanwhile
             return None
         return starting.result()
+
+
+def _prepare_feed(
+    body: bytes,
+    url: str,
+    content_type: str | None,
+    known: Mapping[str, str],
+    feed: FeedSettings,
+) -> PreparedFeed | FeedParseError:
+    """``core.ingest.prepare_feed``, imported here, where it runs (see ``_JOB_MODULE``)."""
+    from tuireader.core.ingest import prepare_feed
+
+    return prepare_feed(body, url, content_type, known, feed)
 
 
 def _stop_now(pool: ProcessPoolExecutor) -> None:
