@@ -243,7 +243,7 @@ def _describe(exc: BaseException, host: str) -> str:
             tls = _tls_problem(exc, host)
             return tls or f"the connection to {host} was lost"
         case httpx.RemoteProtocolError():
-            if "without sending" in str(exc):
+            if "without sending a response" in str(exc):
                 return f"{host} closed the connection without answering"
             return f"{host} sent a broken HTTP response"
         case httpx.LocalProtocolError():

@@ -112,6 +112,15 @@ class _Connection(asyncio.Protocol):
         finally:
             self._arrival = None
 
+    def switch_transport(self, transport: asyncio.Transport | None) -> None:
+        """Read through ``transport`` from now on (None while a TLS handshake swaps it)."""
+        self.transport = transport
+        self._paused = False
+        if transport is not None and len(self.received) > HIGH_WATER:
+            # Data can arrive with the handshake's end, before the new transport is known.
+            self._paused = True
+            transport.pause_reading()
+
     def take(self, most: int) -> bytes:
         """Up to ``most`` of the received bytes, removed from the buffer."""
         data = bytes(self.received[:most])
@@ -178,26 +187,31 @@ class _Stream(httpcore.AsyncNetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
     ) -> httpcore.AsyncNetworkStream:
+        connection = self._connection
+        if connection.received or connection.ended or self._transport.is_closing():
+            # Bytes that came in clear must never be read as if they came through TLS, and a
+            # closed socket cannot finish a handshake (asyncio would wait for the timeout).
+            self._transport.abort()
+            raise httpcore.ConnectError("the server sent data or closed before the TLS handshake")
         loop = asyncio.get_running_loop()
+        connection.switch_transport(None)
         try:
             async with asyncio.timeout(timeout):
                 secured = await loop.start_tls(
-                    self._transport,
-                    self._connection,
-                    ssl_context,
-                    server_hostname=server_hostname,
+                    self._transport, connection, ssl_context, server_hostname=server_hostname
                 )
         except TimeoutError:
             self._transport.abort()
             raise httpcore.ConnectTimeout(f"TLS handshake took over {timeout} seconds") from None
-        except OSError as error:  # ssl.SSLError included
+        except OSError as error:  # ssl.SSLError included; a reset has no message of its own
             self._transport.abort()
-            raise httpcore.ConnectError(str(error)) from error
+            words = str(error) or "the server closed the connection during the TLS handshake"
+            raise httpcore.ConnectError(words) from error
         if secured is None:  # the connection closed during the handshake
             raise httpcore.ConnectError("the connection closed during the TLS handshake")
         assert isinstance(secured, asyncio.Transport)
-        self._connection.transport = secured
-        return _Stream(secured, self._connection)
+        connection.switch_transport(secured)
+        return _Stream(secured, connection)
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":  # asked of idle connections: has the server closed it?
