@@ -1,4 +1,4 @@
-"""What a warm refresh cannot go below here: httpx alone, and the interpreter starting.
+"""What a warm refresh cannot go below: the HTTP layer alone, and the interpreter starting.
 
 Run from the repository root:
 
@@ -6,11 +6,13 @@ Run from the repository root:
 
 The feeds of bench/refresh.py are served the same way (bench/_feeds.py). After one round of
 plain GETs to learn the ETags, each round sends every feed a conditional GET (16 at a time,
-4 per host, gzip), with no tuireader code at all, in two ways:
+4 per host, gzip), with none of tuireader's fetcher, in three ways:
 
 - ``httpx.AsyncClient`` with one pool of 16 connections, as tuireader used it at first;
 - ``httpx.AsyncHTTPTransport``, the layer under the client, with one small pool per host
-  whose connections stay alive between the host's feeds, as tuireader fetches now.
+  whose connections stay alive between the host's feeds (httpcore on anyio's streams);
+- httpcore's pool per host on tuireader's own network backend on asyncio's transports
+  (``tuireader.core.httpstack.AsyncioBackend``), the layer tuireader's fetcher is built on.
 
 The wall and CPU time of those 200 304s is the floor under tuireader's warm refresh, which
 must also start Python, import itself and write 200 rows. Beside it, ``python3 -c pass``:
@@ -30,9 +32,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from _feeds import FeedServer
+from tuireader.core.httpstack import AsyncioBackend, httpcore, httpx
 
 CONCURRENCY, PER_HOST = 16, 4
 TIMEOUTS = httpx.Timeout(10.0).as_dict()  # httpx's client sends these with every request
@@ -91,6 +92,40 @@ async def transport_round(urls: list[str], etags: dict[str, str]) -> list[int]:
             await transport.aclose()
 
 
+async def backend_round(urls: list[str], etags: dict[str, str]) -> list[int]:
+    """The same GETs through an httpcore pool per host on tuireader's asyncio backend."""
+    overall = asyncio.Semaphore(CONCURRENCY)
+    hosts: dict[str, tuple[asyncio.Semaphore, httpcore.AsyncConnectionPool]] = {}
+    no_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    backend = AsyncioBackend()
+
+    async def one(url: str) -> int:
+        netloc = urlsplit(url).netloc
+        if netloc not in hosts:
+            pool = httpcore.AsyncConnectionPool(
+                ssl_context=no_tls,
+                max_connections=PER_HOST,
+                max_keepalive_connections=PER_HOST,
+                network_backend=backend,
+            )
+            hosts[netloc] = (asyncio.Semaphore(PER_HOST), pool)
+        slot, pool = hosts[netloc]
+        headers = [(b"Accept-Encoding", b"gzip")]
+        if url in etags:
+            headers.append((b"If-None-Match", etags[url].encode()))
+        async with slot, overall:
+            response = await pool.request(
+                "GET", url, headers=headers, extensions={"timeout": TIMEOUTS}
+            )
+            return response.status
+
+    try:
+        return await asyncio.gather(*(one(url) for url in urls))
+    finally:
+        for _, pool in hosts.values():
+            await pool.aclose()
+
+
 def timed_rounds(
     round_: Callable[[list[str], dict[str, str]], Coroutine[Any, Any, list[int]]],
     urls: list[str],
@@ -132,13 +167,15 @@ def main() -> None:
         rows = [
             ("AsyncClient, one pool of 16", conditional_round),
             ("AsyncHTTPTransport, a pool per host", transport_round),
+            ("httpcore per host, asyncio backend", backend_round),
         ]
-        # The two take turns, so that load drift on a shared machine hits them alike.
+        # They take turns, so that load drift on a shared machine hits them alike.
         times: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in rows}
         for _ in range(options.repeat):
             for label, round_ in rows:
                 times[label].append(timed_rounds(round_, server.urls, etags, 1))
-    print(f"{options.feeds} conditional GETs, httpx alone, all 304 (medians of {options.repeat})")
+    medians = f"medians of {options.repeat}"
+    print(f"{options.feeds} conditional GETs, the HTTP layer alone, all 304 ({medians})")
     for label, samples in times.items():
         wall = statistics.median(w for w, _ in samples)
         cpu = statistics.median(c for _, c in samples)
