@@ -21,7 +21,6 @@ from typing import Any, ParamSpec
 
 import pytest
 
-from tests.feedserver import self_signed_certificate
 from tuireader.core.httpstack import HIGH_WATER, AsyncioBackend, httpcore
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -239,14 +238,6 @@ async def test_closing_the_pool_closes_the_socket() -> None:
 
 
 # --- TLS ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def certificate(tmp_path: Path) -> tuple[Path, ssl.SSLContext]:
-    made = self_signed_certificate(tmp_path)
-    if made is None:
-        pytest.skip("the openssl command is needed to make a test certificate")
-    return made
 
 
 def trusting(cert: Path) -> ssl.SSLContext:

@@ -26,7 +26,6 @@ from tests.feedserver import (
     RecordedRequest,
     Response,
     redirect,
-    self_signed_certificate,
 )
 from tuireader import __version__
 from tuireader.core.fetch import (
@@ -515,16 +514,10 @@ async def test_leaving_fetch_many_early_cancels_the_rest(server: FeedServer) -> 
 # --- TLS ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def self_signed(tmp_path: Path) -> ssl.SSLContext:
-    made = self_signed_certificate(tmp_path)
-    if made is None:
-        pytest.skip("the openssl command is needed to make a test certificate")
-    return made[1]
-
-
-async def test_untrusted_certificate_is_described(self_signed: ssl.SSLContext) -> None:
-    with FeedServer(tls=self_signed) as server:
+async def test_untrusted_certificate_is_described(
+    certificate: tuple[Path, ssl.SSLContext],
+) -> None:
+    with FeedServer(tls=certificate[1]) as server:
         server.routes["/feed"] = Response(body=FEED)
         result = await fetch_one(server.url("/feed"))
     assert result.outcome is FetchOutcome.ERROR

@@ -28,7 +28,6 @@ from tests.feedserver import (
     RecordedRequest,
     Response,
     redirect,
-    self_signed_certificate,
 )
 from tests.terminal import child_env
 from tuireader.core.config import Config, FeedConfig, FetchConfig
@@ -185,15 +184,6 @@ async def test_a_short_error_page_does_not_cost_the_connection(server: FeedServe
 
 
 # --- TLS, loaded when needed -------------------------------------------------------------------
-
-
-@pytest.fixture
-def certificate(tmp_path: Path) -> tuple[Path, ssl.SSLContext]:
-    """A self-signed certificate for 127.0.0.1: its file, and a server context using it."""
-    made = self_signed_certificate(tmp_path)
-    if made is None:
-        pytest.skip("the openssl command is needed to make a test certificate")
-    return made
 
 
 async def test_plain_http_never_loads_the_certificates(server: FeedServer) -> None:
