@@ -11,9 +11,11 @@ first on an empty cache ("cold": every feed answers 200) and then again on the s
 ("warm": every feed answers 304 to the conditional GET). The wall time includes start-up,
 since that is what the user waits for; the "refresh()" row times only tuireader's
 ``refresh()`` inside a child that has already imported it, so start-up shows as the
-difference. Peak memory is the child's maximum resident set size (``os.wait4``). CPU seconds
-(user + system, worker processes included; of ``refresh()`` alone in that row) are printed
-too: on a shared machine they are steadier than wall time. Every run is checked: exit status
+difference; that child also notes how late its event loop ran a task that wakes every 10 ms
+(the reader refreshes on its event loop: a keystroke waits as long). Peak memory is the
+child's maximum resident set size (``os.wait4``). CPU seconds (user + system, worker
+processes included; of ``refresh()`` alone in that row) are printed too: on a shared
+machine they are steadier than wall time. Every run is checked: exit status
 0, the server saw N 200s (cold) or N 304s (warm) and no 404 (nothing followed an item link),
 and the cache holds N x M items (tuireader's ``articles`` table, newsboat's ``rss_item``
 table); a failed check is printed and makes the exit status 1. Medians of R rounds are printed.
@@ -59,6 +61,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 NEWSBOAT_THREADS = 8
 RUN_TIMEOUT = 600.0  # seconds: a run that takes longer is killed and reported
 MAX_SETTLING_RUNS = 2
+LOOP_PROBE_PERIOD = 0.01  # seconds between the event-loop probe's wake-ups
 COLD_TARGET, WARM_TARGET = 1 / 3, 1 / 10
 NEWSBOAT_MISSING = "newsboat not installed: apt-get install newsboat"
 
@@ -169,9 +172,9 @@ class Tool:
     command: Callable[[Path], list[str]]
     stored: Callable[[Path], int]
     env: dict[str, str]
-    # Reads (wall, CPU) seconds from the run's output when the process as a whole is not
-    # what is timed.
-    inner_seconds: Callable[[Run], tuple[float, float]] | None = None
+    # Reads the timings a child printed when the process as a whole is not what is timed:
+    # "seconds" and "cpu_seconds" (and the event loop's stalls, in ms).
+    inner_timings: Callable[[Run], dict[str, float]] | None = None
 
 
 def _tuireader_env() -> dict[str, str]:
@@ -189,10 +192,10 @@ def _tuireader_stored(directory: Path) -> int:
     return count_rows(directory / "data" / "tuireader.db", "articles")
 
 
-def _in_process_seconds(run: Run) -> tuple[float, float]:
-    last = run.output.strip().splitlines()[-1]
-    timings = json.loads(last)
-    return float(timings["seconds"]), float(timings["cpu_seconds"])
+def _in_process_timings(run: Run) -> dict[str, float]:
+    return {
+        key: float(value) for key, value in json.loads(run.output.strip().splitlines()[-1]).items()
+    }
 
 
 def tuireader_cli() -> Tool:
@@ -229,7 +232,7 @@ def tuireader_in_process() -> Tool:
         ],
         stored=_tuireader_stored,
         env=_tuireader_env(),
-        inner_seconds=_in_process_seconds,
+        inner_timings=_in_process_timings,
     )
 
 
@@ -279,6 +282,8 @@ class Sample:
     cold_cpu: float = 0.0
     warm_cpu: float = 0.0
     problems: list[str] = field(default_factory=list)
+    # The event loop's stalls during refresh() (99th percentile and longest, ms), when timed.
+    stalls: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def measure(tool: Tool, server: FeedServer, root: Path, expected_items: int) -> Sample:
@@ -320,33 +325,66 @@ def measure(tool: Tool, server: FeedServer, root: Path, expected_items: int) -> 
     if counts.get("304", 0) != feeds or counts.get("200", 0) or counts.get("404", 0):
         problems.append(f"warm: server answered {counts}, expected {feeds} x 304")
 
-    def seconds(run: Run) -> tuple[float, float]:
-        if tool.inner_seconds is None or run.exit_code != 0:
-            return run.seconds, run.cpu_seconds
-        return tool.inner_seconds(run)
+    def timings(run: Run) -> dict[str, float]:
+        if tool.inner_timings is None or run.exit_code != 0:
+            return {"seconds": run.seconds, "cpu_seconds": run.cpu_seconds}
+        return tool.inner_timings(run)
 
     stored = tool.stored(directory)
     shutil.rmtree(directory, ignore_errors=True)
     peak = max(cold.peak_kb, warm.peak_kb)
-    (cold_wall, cold_cpu), (warm_wall, warm_cpu) = seconds(cold), seconds(warm)
-    return Sample(cold_wall, warm_wall, peak, stored, cold_cpu, warm_cpu, problems)
+    sample = Sample(0.0, 0.0, peak, stored, problems=problems)
+    for label, run in (("cold", cold), ("warm", warm)):
+        timed = timings(run)
+        setattr(sample, label, timed["seconds"])
+        setattr(sample, f"{label}_cpu", timed["cpu_seconds"])
+        if "stall_max_ms" in timed:
+            sample.stalls[label] = (timed["stall_p99_ms"], timed["stall_max_ms"])
+    return sample
 
 
 # --- the children ------------------------------------------------------------------------------
 
 
 def child_refresh(config_file: Path, data_dir: Path) -> None:
-    """Time one ``refresh()`` after the imports; print {"seconds", "cpu_seconds"} as JSON."""
+    """Time one ``refresh()`` after the imports, and how late a callback scheduled every
+    10 ms ran meanwhile (the reader's keystrokes wait on this event loop); print
+    {"seconds", "cpu_seconds", "stall_p99_ms", "stall_max_ms", "failed"} as JSON."""
     from tuireader.core.config import load_config
-    from tuireader.core.refresh import refresh
+    from tuireader.core.refresh import RefreshReport, refresh
 
     config = load_config(config_file)
+    stalls: list[float] = []
+
+    async def refresh_watched() -> RefreshReport:
+        probe = asyncio.ensure_future(_watch_loop(stalls))
+        try:
+            return await refresh(data_dir / "tuireader.db", config)
+        finally:
+            probe.cancel()
+
     started, cpu_started = time.perf_counter(), time.process_time()
-    report = asyncio.run(refresh(data_dir / "tuireader.db", config))
+    report = asyncio.run(refresh_watched())
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     cpu += _forkserver_cpu()
-    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "failed": len(report.failed)}))
+    stalls.sort()
+    timings = {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "stall_p99_ms": stalls[int(len(stalls) * 0.99)] if stalls else 0.0,
+        "stall_max_ms": stalls[-1] if stalls else 0.0,
+        "failed": len(report.failed),
+    }
+    print(json.dumps(timings))
     sys.exit(1 if report.failed else 0)
+
+
+async def _watch_loop(stalls: list[float], period: float = LOOP_PROBE_PERIOD) -> None:
+    """Forever: sleep ``period`` and note, in ms, how much later than that the loop woke us."""
+    while True:
+        asleep = time.perf_counter()
+        await asyncio.sleep(period)
+        stalls.append((time.perf_counter() - asleep - period) * 1000)
 
 
 def _forkserver_cpu() -> float:
@@ -476,6 +514,21 @@ def print_table(results: dict[str, list[Sample]], expected: int) -> None:
         )
 
 
+def print_stalls(results: dict[str, list[Sample]]) -> None:
+    """How late the event loop ran during refresh(): what a keystroke in the reader, which
+    refreshes on the same loop, can wait for (medians of the rounds' 99th percentiles and
+    longest stalls)."""
+    for name, samples in results.items():
+        parts = []
+        for label in ("cold", "warm"):
+            stalls = [s.stalls[label] for s in samples if label in s.stalls]
+            if stalls:
+                p99, longest = median([p for p, _ in stalls]), median([m for _, m in stalls])
+                parts.append(f"{label} 99th percentile {p99:.0f} ms, longest {longest:.0f} ms")
+        if parts:
+            print(f"{name}, event loop late by (a keystroke waits as long): {'; '.join(parts)}")
+
+
 def print_targets(results: dict[str, list[Sample]], reference: str) -> None:
     """tuireader's median wall times as a fraction of newsboat's, against the targets."""
     base = results[reference]
@@ -572,6 +625,7 @@ def run_benchmark(options: argparse.Namespace) -> int:
         if options.repeat > 0:
             results = measure_all(tools, server, Path(scratch), options.repeat, expected)
             print_table(results, expected)
+            print_stalls(results)
             if executable is None:
                 print(f"\n{NEWSBOAT_MISSING}")
             else:

@@ -2,13 +2,14 @@
 httpcore on asyncio's own transports.
 
 Import ``httpx`` and ``httpcore`` from here, never directly: the first import decides what
-they load. httpx loads its command line (click, rich, pygments: about 45 ms) when it can and
-falls back to a stub when that import fails; httpcore imports trio whenever it is installed
-(about 65 ms), only to run under trio. tuireader runs neither.
+they load (and what they would load on first use is loaded here, not on the event loop).
+httpx loads its command line (click, rich, pygments: about 45 ms) when it can and falls back
+to a stub when that import fails; httpcore imports trio whenever it is installed (about
+65 ms), only to run under trio. tuireader runs neither.
 
 httpcore's default backend under asyncio goes through anyio, which costs a cancel scope, an
 exception-mapping context and a ``getpeername`` call or two per socket operation: about a
-sixth of a 304's client time. :class:`AsyncioBackend` implements httpcore's public network
+quarter of a 304's client time. :class:`AsyncioBackend` implements httpcore's public network
 backend interface (``httpcore.AsyncNetworkBackend``) on an ``asyncio.Protocol`` instead: a
 read returns what has arrived or waits on one future, a write hands the bytes to the
 transport, and an idle connection keeps reading, so "has the server closed it?" is answered
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import ssl
 import sys
 from collections.abc import Iterable, Iterator
@@ -45,6 +47,13 @@ def _hidden_modules(*names: str) -> Iterator[None]:
 with _hidden_modules("httpx._main", "trio"):
     import httpcore
     import httpx
+
+# httpcore's locks and cancel shields under asyncio are anyio's, and anyio loads its asyncio
+# backend (about 25 ms of imports) with the first of them: on the event loop, in the reader's
+# first refresh. It loads here instead, with this module (which the reader imports in a
+# thread). A later anyio that moves the module only loses this head start.
+with contextlib.suppress(ImportError):
+    importlib.import_module("anyio._backends._asyncio")
 
 # A connection stops reading from its socket when this much has arrived unread, and starts
 # again when the reader has taken it below the low mark.
