@@ -220,6 +220,23 @@ async def test_a_refused_connection_is_a_connect_error_from_its_cause() -> None:
 
 
 @bounded
+async def test_a_socket_option_refused_is_a_connect_error_and_closes_the_socket() -> None:
+    closed = asyncio.Event()
+
+    async def wait_for_the_end(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()
+        closed.set()
+
+    nonsense = [(socket.SOL_SOCKET, 0x7FFF, 1)]  # no such option
+    async with serving(wait_for_the_end) as port, pool(socket_options=nonsense) as client:
+        with pytest.raises(httpcore.ConnectError, match="socket option refused"):
+            await client.request(
+                "GET", f"http://127.0.0.1:{port}/", extensions={"timeout": TIMEOUTS}
+            )
+        await asyncio.wait_for(closed.wait(), 2)
+
+
+@bounded
 async def test_closing_the_pool_closes_the_socket() -> None:
     closed = asyncio.Event()
 

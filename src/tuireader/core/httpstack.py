@@ -265,8 +265,12 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         assert isinstance(transport, asyncio.Transport)
         # Options apply once connected (asyncio made the socket); httpx sets none by default.
         raw = transport.get_extra_info("socket")
-        for option in socket_options or ():
-            raw.setsockopt(*option)
+        try:
+            for option in socket_options or ():
+                raw.setsockopt(*option)
+        except OSError as error:
+            transport.abort()
+            raise httpcore.ConnectError(f"socket option refused: {error}") from error
         return _Stream(transport, connection)
 
     async def sleep(self, seconds: float) -> None:
