@@ -10,9 +10,9 @@ plain GETs to learn the ETags, each round sends every feed a conditional GET (16
 
 - ``httpx.AsyncClient`` with one pool of 16 connections, as tuireader used it at first;
 - ``httpx.AsyncHTTPTransport``, the layer under the client, with one small pool per host
-  whose connections stay alive between the host's feeds (httpcore on anyio's streams);
-- httpcore's pool per host on tuireader's own network backend on asyncio's transports
-  (``tuireader.core.httpstack.AsyncioBackend``), the layer tuireader's fetcher is built on.
+  whose connections stay alive between the host's feeds (httpcore's pool on anyio);
+- tuireader's own HTTP/1.1 pool per host (``tuireader.core.http11``: h11 on asyncio's
+  transports), the layer tuireader's fetcher is built on.
 
 The wall and CPU time of those 200 304s is the floor under tuireader's warm refresh, which
 must also start Python, import itself and write 200 rows. Beside it, ``python3 -c pass``:
@@ -33,7 +33,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from _feeds import FeedServer
-from tuireader.core.httpstack import AsyncioBackend, httpcore, httpx
+from tuireader.core.http11 import OriginPool
+from tuireader.core.httpstack import httpx
 
 CONCURRENCY, PER_HOST = 16, 4
 TIMEOUTS = httpx.Timeout(10.0).as_dict()  # httpx's client sends these with every request
@@ -92,32 +93,27 @@ async def transport_round(urls: list[str], etags: dict[str, str]) -> list[int]:
             await transport.aclose()
 
 
-async def backend_round(urls: list[str], etags: dict[str, str]) -> list[int]:
-    """The same GETs through an httpcore pool per host on tuireader's asyncio backend."""
+async def origin_round(urls: list[str], etags: dict[str, str]) -> list[int]:
+    """The same GETs through tuireader's HTTP/1.1 pool per host (``core.http11``)."""
     overall = asyncio.Semaphore(CONCURRENCY)
-    hosts: dict[str, tuple[asyncio.Semaphore, httpcore.AsyncConnectionPool]] = {}
+    hosts: dict[str, tuple[asyncio.Semaphore, OriginPool]] = {}
     no_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    backend = AsyncioBackend()
 
     async def one(url: str) -> int:
         netloc = urlsplit(url).netloc
         if netloc not in hosts:
-            pool = httpcore.AsyncConnectionPool(
-                ssl_context=no_tls,
-                max_connections=PER_HOST,
-                max_keepalive_connections=PER_HOST,
-                network_backend=backend,
-            )
+            pool = OriginPool(tls=no_tls, kept_idle=PER_HOST, keepalive=5.0)
             hosts[netloc] = (asyncio.Semaphore(PER_HOST), pool)
         slot, pool = hosts[netloc]
-        headers = [(b"Accept-Encoding", b"gzip")]
-        if url in etags:
-            headers.append((b"If-None-Match", etags[url].encode()))
+        headers = {
+            "Accept-Encoding": "gzip",
+            **({"If-None-Match": etags[url]} if url in etags else {}),
+        }
         async with slot, overall:
-            response = await pool.request(
-                "GET", url, headers=headers, extensions={"timeout": TIMEOUTS}
-            )
-            return response.status
+            request = httpx.Request("GET", url, headers=headers, extensions={"timeout": TIMEOUTS})
+            response = await pool.handle_async_request(request)
+            await response.aread()
+            return response.status_code
 
     try:
         return await asyncio.gather(*(one(url) for url in urls))
@@ -167,7 +163,7 @@ def main() -> None:
         rows = [
             ("AsyncClient, one pool of 16", conditional_round),
             ("AsyncHTTPTransport, a pool per host", transport_round),
-            ("httpcore per host, asyncio backend", backend_round),
+            ("tuireader's HTTP/1.1 pool per host", origin_round),
         ]
         # They take turns, so that load drift on a shared machine hits them alike.
         times: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in rows}

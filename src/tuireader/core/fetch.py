@@ -1,9 +1,10 @@
 """Download feeds and article pages politely and robustly.
 
 One :class:`Fetcher` per refresh owns one HTTP client, a global concurrency limit and a
-limit per host. The client is an httpx transport with one small httpcore pool per host
-(``core.host_pools``) under a few lines of our own that do what ``httpx.AsyncClient`` would
-(redirects, cookies, basic auth from the URL) without its cost on every request;
+limit per host. The client is an httpx transport with a small HTTP/1.1 pool per host
+(``core.host_pools``, ``core.http11``) under a few lines of our own that do what
+``httpx.AsyncClient`` would (redirects, cookies, basic auth from the URL) without its cost
+on every request;
 connections stay alive between a host's feeds, and TLS certificates are loaded only when an
 https URL is fetched. Every fetch has an overall deadline on top of httpx's per-read timeouts
 (a server that trickles bytes must not hold a feed for minutes), a streamed size cap,

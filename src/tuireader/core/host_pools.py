@@ -1,16 +1,16 @@
-"""Connections for a refresh: one small httpcore pool per origin, as an httpx transport."""
+"""Connections for a refresh: a small keep-alive pool per origin, as one httpx transport."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
 import urllib.request
 from collections import OrderedDict
-from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from tuireader.core.httpstack import AsyncioBackend, httpcore, httpx
+from tuireader.core.http11 import OriginPool
+from tuireader.core.httpstack import hidden_modules, httpx
 
 __all__ = ["KEEPALIVE_SECONDS", "KEPT_IDLE", "HostPools", "UnusableProxy"]
 
@@ -26,85 +26,6 @@ class UnusableProxy(Exception):
         shown = scheme + separator + rest.rpartition("@")[2]  # never a user:password
         super().__init__(f"unusable proxy {shown}")
         self.proxy = shown
-
-
-# httpcore's exceptions as httpx's, the most specific first (what httpx's own transport does).
-_HTTPX_ERRORS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
-    (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout),
-    (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.TimeoutException, httpx.TimeoutException),
-    (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError),
-    (httpcore.WriteError, httpx.WriteError),
-    (httpcore.NetworkError, httpx.NetworkError),
-    (httpcore.ProxyError, httpx.ProxyError),
-    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
-    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
-    (httpcore.ProtocolError, httpx.ProtocolError),
-)
-
-
-@contextlib.contextmanager
-def _httpx_errors() -> Iterator[None]:
-    """Raise httpcore's exceptions as httpx's (chained to them), as httpx's transport does."""
-    try:
-        yield
-    except Exception as error:
-        for core, mapped in _HTTPX_ERRORS:
-            if isinstance(error, core):
-                raise mapped(str(error)) from error
-        raise
-
-
-class _CoreBody(httpx.AsyncByteStream):
-    """An httpcore response body as httpx reads it, with httpx's exceptions."""
-
-    def __init__(self, stream: AsyncIterable[bytes]) -> None:
-        self._stream = stream
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _httpx_errors():
-            async for part in self._stream:
-                yield part
-
-    async def aclose(self) -> None:
-        close = getattr(self._stream, "aclose", None)
-        if close is not None:
-            await close()
-
-
-class _DirectTransport(httpx.AsyncBaseTransport):
-    """An httpcore connection pool for one origin, on :class:`AsyncioBackend`."""
-
-    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
-        self._pool = pool
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
-        )
-        with _httpx_errors():
-            response = await self._pool.handle_async_request(core_request)
-        assert isinstance(response.stream, AsyncIterable)  # what an async pool returns
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=_CoreBody(response.stream),
-            extensions=response.extensions,
-        )
-
-    async def aclose(self) -> None:
-        await self._pool.aclose()
 
 
 _PoolKey = tuple[str, str, int | None]
@@ -144,8 +65,8 @@ class HostPools(httpx.AsyncBaseTransport):
     refresh cycling through more hosts than connections then never reuses one) or, made large,
     check every idle connection on each request. Here a host's feeds reuse its connections,
     and at most ``max_hosts`` pools are kept: the least recently used idle one is closed.
-    Direct connections are httpcore pools on :class:`AsyncioBackend`; a proxied request goes
-    through httpx's own transport for that proxy. The trusted CA certificates are loaded
+    Direct connections are ``core.http11`` pools; a proxied request goes through httpx's own
+    transport for that proxy. The trusted CA certificates are loaded
     (about 30 ms) with the first https URL only, the same way httpx loads them (certifi, or
     ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``); plain http pools get a context that trusts
     nothing, so an https request could never pass through one unverified. Proxies come from
@@ -168,7 +89,6 @@ class HostPools(httpx.AsyncBaseTransport):
         }
         self._trusted: ssl.SSLContext | None = None
         self._trusting_nothing = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, no CAs
-        self._backend = AsyncioBackend()
 
     @property
     def open_pools(self) -> int:
@@ -226,18 +146,16 @@ class HostPools(httpx.AsyncBaseTransport):
 
     def _transport(self, url: httpx.URL, proxy: str | None) -> httpx.AsyncBaseTransport:
         if proxy is not None:
-            return httpx.AsyncHTTPTransport(
-                verify=self._trusted_context(), limits=self._via_proxy, proxy=proxy
-            )
+            # httpx's transport (and httpcore under it) loads with the first proxied request;
+            # httpcore would import trio, when installed, only to run under trio.
+            with hidden_modules("trio"):
+                return httpx.AsyncHTTPTransport(
+                    verify=self._trusted_context(), limits=self._via_proxy, proxy=proxy
+                )
         tls = self._trusted_context() if url.scheme == "https" else self._trusting_nothing
-        pool = httpcore.AsyncConnectionPool(
-            ssl_context=tls,
-            max_connections=self._per_host,
-            max_keepalive_connections=min(self._per_host, KEPT_IDLE),
-            keepalive_expiry=KEEPALIVE_SECONDS,
-            network_backend=self._backend,
+        return OriginPool(
+            tls=tls, kept_idle=min(self._per_host, KEPT_IDLE), keepalive=KEEPALIVE_SECONDS
         )
-        return _DirectTransport(pool)
 
     def _trusted_context(self) -> ssl.SSLContext:
         if self._trusted is None:

@@ -1,36 +1,29 @@
-"""httpx and httpcore, loaded without what tuireader never runs, and a network backend for
-httpcore on asyncio's own transports.
+"""httpx, loaded without what tuireader never runs, and sockets on asyncio's transports.
 
-Import ``httpx`` and ``httpcore`` from here, never directly: the first import decides what
-they load (and what they would load on first use is loaded here, not on the event loop).
-httpx loads its command line (click, rich, pygments: about 45 ms) when it can and falls back
-to a stub when that import fails; httpcore imports trio whenever it is installed (about
-65 ms), only to run under trio. tuireader runs neither.
+Import ``httpx`` from here, never directly: the first import decides what it loads. httpx
+loads its command line (click, rich, pygments: about 45 ms) when it can and falls back to a
+stub when that import fails; tuireader never runs it.
 
-httpcore's default backend under asyncio goes through anyio, which costs a cancel scope, an
-exception-mapping context and a ``getpeername`` call or two per socket operation: about a
-quarter of a 304's client time. :class:`AsyncioBackend` implements httpcore's public network
-backend interface (``httpcore.AsyncNetworkBackend``) on an ``asyncio.Protocol`` instead: a
-read returns what has arrived or waits on one future, a write hands the bytes to the
-transport, and an idle connection keeps reading, so "has the server closed it?" is answered
-from state rather than by polling the socket.
+:class:`SocketStream` is one TCP or TLS connection for ``core.http11``: a read returns what
+has arrived or waits on one future, a write hands the bytes to the transport, reading pauses
+while too much waits unread, an idle connection keeps reading (so "has the server closed
+it?" is answered from state, not by polling the socket), and every failure is raised as
+httpx's exception for it, chained to its cause.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import ssl
 import sys
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
-__all__ = ["AsyncioBackend", "httpcore", "httpx"]
+__all__ = ["SocketStream", "connect", "hidden_modules", "httpx"]
 
 
 @contextlib.contextmanager
-def _hidden_modules(*names: str) -> Iterator[None]:
+def hidden_modules(*names: str) -> Iterator[None]:
     """Within the block, ``import name`` raises ImportError for those of ``names`` not loaded
     yet, so a library skips them where it treats them as optional."""
     hidden = [name for name in names if name not in sys.modules]
@@ -44,16 +37,8 @@ def _hidden_modules(*names: str) -> Iterator[None]:
                 del sys.modules[name]
 
 
-with _hidden_modules("httpx._main", "trio"):
-    import httpcore
+with hidden_modules("httpx._main"):
     import httpx
-
-# httpcore's locks and cancel shields under asyncio are anyio's, and anyio loads its asyncio
-# backend (about 25 ms of imports) with the first of them: on the event loop, in the reader's
-# first refresh. It loads here instead, with this module (which the reader imports in a
-# thread). A later anyio that moves the module only loses this head start.
-with contextlib.suppress(ImportError):
-    importlib.import_module("anyio._backends._asyncio")
 
 # A connection stops reading from its socket when this much has arrived unread, and starts
 # again when the reader has taken it below the low mark.
@@ -152,126 +137,98 @@ class _Connection(asyncio.Protocol):
             arrival.set_result(None)
 
 
-class _Stream(httpcore.AsyncNetworkStream):
-    """httpcore's view of one connection (its methods' signatures are httpcore's)."""
+class SocketStream:
+    """One connection: reads and writes with per-call timeouts, and TLS."""
 
     def __init__(self, transport: asyncio.Transport, connection: _Connection) -> None:
         self._transport = transport
         self._connection = connection
 
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
+    @property
+    def readable(self) -> bool:
+        """Whether something arrived or the server closed its side: asked of an idle
+        connection before it is used again (it is then not usable)."""
+        return bool(self._connection.received) or self._connection.ended
+
+    async def read(self, most: int, seconds: float | None) -> bytes:
+        """Up to ``most`` bytes as soon as some have arrived; b"" once the server closed."""
         connection = self._connection
         try:
-            await connection.arrival(timeout)
+            await connection.arrival(seconds)
         except TimeoutError:
-            raise httpcore.ReadTimeout(f"no data for {timeout} seconds") from None
+            raise httpx.ReadTimeout(f"no data for {seconds} seconds") from None
         if connection.received:
-            return connection.take(max_bytes)
+            return connection.take(most)
         if connection.error is not None:
-            raise httpcore.ReadError(str(connection.error)) from connection.error
-        return b""  # the server closed the connection
+            raise httpx.ReadError(str(connection.error)) from connection.error
+        return b""
 
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
-        if not buffer:
+    async def write(self, data: bytes, seconds: float | None) -> None:
+        """Send ``data``, waiting (at most ``seconds``) while the transport is full."""
+        if not data:
             return
         if self._transport.is_closing() or self._connection.ended:
-            raise httpcore.WriteError("the connection is closed")
-        self._transport.write(buffer)
+            raise httpx.WriteError("the connection is closed")
+        self._transport.write(data)
         try:
-            await self._connection.drained(timeout)
+            await self._connection.drained(seconds)
         except TimeoutError:
-            raise httpcore.WriteTimeout(f"could not send for {timeout} seconds") from None
+            raise httpx.WriteTimeout(f"could not send for {seconds} seconds") from None
         if self._connection.error is not None:
-            raise httpcore.WriteError(str(self._connection.error)) from self._connection.error
+            raise httpx.WriteError(str(self._connection.error)) from self._connection.error
+
+    def abort(self) -> None:
+        """Close at once. Nothing is left to send on a connection that is given up, and a
+        TLS close_notify exchange could keep the socket for seconds."""
+        self._transport.abort()
 
     async def aclose(self) -> None:
-        # Abort, not close: nothing is left to send on a connection httpcore closes, and a TLS
-        # close_notify exchange could keep the socket for seconds (anyio skips it as well).
+        """Close at once and wait until the socket is closed."""
         self._transport.abort()
         await asyncio.shield(self._connection.closed)
 
     async def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
-    ) -> httpcore.AsyncNetworkStream:
+        self, context: ssl.SSLContext, server_hostname: str, seconds: float | None
+    ) -> SocketStream:
+        """The same connection through TLS (this stream is not to be used after it)."""
         connection = self._connection
         if connection.received or connection.ended or self._transport.is_closing():
             # Bytes that came in clear must never be read as if they came through TLS, and a
             # closed socket cannot finish a handshake (asyncio would wait for the timeout).
             self._transport.abort()
-            raise httpcore.ConnectError("the server sent data or closed before the TLS handshake")
+            raise httpx.ConnectError("the server sent data or closed before the TLS handshake")
         loop = asyncio.get_running_loop()
         connection.switch_transport(None)
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(seconds):
                 secured = await loop.start_tls(
-                    self._transport, connection, ssl_context, server_hostname=server_hostname
+                    self._transport, connection, context, server_hostname=server_hostname
                 )
         except TimeoutError:
             self._transport.abort()
-            raise httpcore.ConnectTimeout(f"TLS handshake took over {timeout} seconds") from None
+            raise httpx.ConnectTimeout(f"TLS handshake took over {seconds} seconds") from None
         except OSError as error:  # ssl.SSLError included; a reset has no message of its own
             self._transport.abort()
             words = str(error) or "the server closed the connection during the TLS handshake"
-            raise httpcore.ConnectError(words) from error
+            raise httpx.ConnectError(words) from error
         if secured is None:  # the connection closed during the handshake
-            raise httpcore.ConnectError("the connection closed during the TLS handshake")
+            raise httpx.ConnectError("the connection closed during the TLS handshake")
         assert isinstance(secured, asyncio.Transport)
         connection.switch_transport(secured)
-        return _Stream(secured, connection)
-
-    def get_extra_info(self, info: str) -> Any:
-        if info == "is_readable":  # asked of idle connections: has the server closed it?
-            return bool(self._connection.received) or self._connection.ended
-        name = _EXTRA_INFO.get(info)
-        return None if name is None else self._transport.get_extra_info(name)
+        return SocketStream(secured, connection)
 
 
-_EXTRA_INFO = {
-    "ssl_object": "ssl_object",
-    "client_addr": "sockname",
-    "server_addr": "peername",
-    "socket": "socket",
-}
-
-
-class AsyncioBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's network backend on asyncio's transports (TCP and TLS)."""
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(timeout):
-                transport, connection = await loop.create_connection(
-                    _Connection,
-                    host,
-                    port,
-                    local_addr=(local_address, 0) if local_address else None,
-                    happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY,
-                )
-        except TimeoutError:
-            raise httpcore.ConnectTimeout(f"no connection within {timeout} seconds") from None
-        except OSError as error:  # refused, unreachable, name not found
-            raise httpcore.ConnectError(str(error) or type(error).__name__) from error
-        assert isinstance(transport, asyncio.Transport)
-        # Options apply once connected (asyncio made the socket); httpx sets none by default.
-        raw = transport.get_extra_info("socket")
-        try:
-            for option in socket_options or ():
-                raw.setsockopt(*option)
-        except OSError as error:
-            transport.abort()
-            raise httpcore.ConnectError(f"socket option refused: {error}") from error
-        return _Stream(transport, connection)
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
+async def connect(host: str, port: int, seconds: float | None) -> SocketStream:
+    """A TCP connection to ``host`` (its addresses tried as RFC 8305 says)."""
+    loop = asyncio.get_running_loop()
+    try:
+        async with asyncio.timeout(seconds):
+            transport, connection = await loop.create_connection(
+                _Connection, host, port, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY
+            )
+    except TimeoutError:
+        raise httpx.ConnectTimeout(f"no connection within {seconds} seconds") from None
+    except OSError as error:  # refused, unreachable, name not found
+        raise httpx.ConnectError(str(error) or type(error).__name__) from error
+    assert isinstance(transport, asyncio.Transport)
+    return SocketStream(transport, connection)
