@@ -201,6 +201,32 @@ async def test_a_connection_in_doubt_is_not_reused(answer: bytes) -> None:
 
 
 @bounded
+async def test_bytes_after_an_answer_never_pass_for_the_next_answer() -> None:
+    async def smuggle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)  # a 304 with a second answer of the server's own after it
+        writer.write(b"HTTP/1.1 304 Not Modified\r\n\r\n" + ok(b"EVIL"))
+        await writer.drain()
+        await reader.read()
+
+    async with serving(smuggle) as port, origin() as pool:
+        answers = [await get(pool, f"http://127.0.0.1:{port}/") for _ in range(3)]
+    assert answers == [(304, b"")] * 3  # each on a new connection, never b"EVIL"
+
+
+@bounded
+async def test_a_flood_of_informational_answers_is_refused() -> None:
+    async def flood(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        while True:
+            writer.write(b"HTTP/1.1 100 Continue\r\n\r\n" * 100)
+            await writer.drain()
+
+    async with serving(flood) as port, origin() as pool:
+        with pytest.raises(httpx.RemoteProtocolError, match="informational"):
+            await get(pool, f"http://127.0.0.1:{port}/")
+
+
+@bounded
 async def test_a_server_that_closes_without_answering() -> None:
     async with serving(read_request) as port, origin() as pool:
         with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
@@ -308,6 +334,33 @@ async def test_closing_the_pool_closes_its_idle_sockets() -> None:
         async with origin() as pool:
             await get(pool, f"http://127.0.0.1:{port}/")
         await asyncio.wait_for(closed.wait(), 2)
+
+
+@bounded
+async def test_closing_the_pool_closes_every_idle_socket_even_if_cancelled() -> None:
+    closed = 0
+    both_closed = asyncio.Event()
+
+    async def answer_then_wait(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal closed
+        await read_request(reader)
+        await asyncio.sleep(0.1)  # both requests are in flight: two connections
+        writer.write(ok(b"ok"))
+        await reader.read()
+        closed += 1
+        if closed == 2:
+            both_closed.set()
+
+    async with serving(answer_then_wait) as port:
+        pool = OriginPool(tls=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), kept_idle=2, keepalive=5.0)
+        url = f"http://127.0.0.1:{port}/"
+        await asyncio.gather(get(pool, url), get(pool, url))  # two idle connections now
+        closing = asyncio.ensure_future(pool.aclose())
+        await asyncio.sleep(0)  # it waits for the first socket to close ...
+        closing.cancel()  # ... and is cancelled there
+        with pytest.raises(asyncio.CancelledError):
+            await closing
+        await asyncio.wait_for(both_closed.wait(), 2)
 
 
 # --- TLS ---------------------------------------------------------------------------------------

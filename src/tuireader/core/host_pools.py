@@ -15,7 +15,8 @@ from tuireader.core.httpstack import hidden_modules, httpx
 __all__ = ["KEEPALIVE_SECONDS", "KEPT_IDLE", "HostPools", "UnusableProxy"]
 
 KEPT_IDLE = 2  # connections kept alive per host between its feeds
-KEEPALIVE_SECONDS = 5.0  # an idle connection is closed after this long (httpx's default)
+KEEPALIVE_SECONDS = 4.0  # an idle connection is closed after this long: before the server's
+# own timeout (Apache's is 5 s), so a connection is not reused just as the server closes it
 
 
 class UnusableProxy(Exception):
@@ -56,6 +57,15 @@ class _Released(httpx.AsyncByteStream):
             await self._stream.aclose()
         finally:
             pool.active -= 1
+
+
+async def _close_all(pools: list[_HostPool]) -> None:
+    """Close the pools' connections: ours at once, before any await a cancellation could stop."""
+    for pool in pools:
+        if isinstance(pool.transport, OriginPool):
+            pool.transport.abort()
+    for pool in pools:
+        await pool.transport.aclose()
 
 
 class HostPools(httpx.AsyncBaseTransport):
@@ -109,8 +119,7 @@ class HostPools(httpx.AsyncBaseTransport):
             self._trusted = self._trusted or context
         pool, evicted = self._take(request.url)
         try:
-            for idle in evicted:
-                await idle.transport.aclose()
+            await _close_all(evicted)
             response = await pool.transport.handle_async_request(request)
         except BaseException:
             pool.active -= 1
@@ -122,8 +131,7 @@ class HostPools(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         pools, self._pools = list(self._pools.values()), OrderedDict()
-        for pool in pools:
-            await pool.transport.aclose()
+        await _close_all(pools)
 
     def _take(self, url: httpx.URL) -> tuple[_HostPool, list[_HostPool]]:
         """The pool for ``url``, counted as in use, and the idle pools it pushed out."""

@@ -25,6 +25,7 @@ __all__ = ["OriginPool"]
 
 READ_SIZE = 64 * 1024
 MAX_HEAD_SIZE = 100 * 1024  # response line and headers (h11 waits for at most this much)
+MAX_INFORMATIONAL = 20  # 1xx answers taken before the real one
 _DISCONNECTED = "Server disconnected without sending a response."
 
 
@@ -35,6 +36,7 @@ class _Exchange:
         self.stream = stream
         self.protocol = h11.Connection(h11.CLIENT, max_incomplete_event_size=MAX_HEAD_SIZE)
         self.idle_since = 0.0
+        self.reusable = True
 
     async def send(self, request: httpx.Request, timeouts: Mapping[str, float | None]) -> None:
         head = h11.Request(
@@ -47,13 +49,17 @@ class _Exchange:
         await self.stream.write(bytes(data), timeouts.get("write"))
 
     async def receive_head(self, timeouts: Mapping[str, float | None]) -> h11.Response:
-        while True:
+        # Informational answers (100 Continue, 103 Early Hints) may precede the real one; a
+        # server that sends only those is not read until the deadline.
+        for _ in range(MAX_INFORMATIONAL + 1):
             event = await self._next_event(timeouts)
             if isinstance(event, h11.Response):
+                if _framed_twice(event):
+                    self.reusable = False
                 return event
             if isinstance(event, h11.ConnectionClosed):
                 raise httpx.RemoteProtocolError(_DISCONNECTED)
-            # An informational answer (100 Continue, 103 Early Hints) precedes the real one.
+        raise httpx.RemoteProtocolError("too many informational (1xx) answers")
 
     async def body(self, timeouts: Mapping[str, float | None]) -> AsyncIterator[bytes]:
         while True:
@@ -68,8 +74,16 @@ class _Exchange:
     def ready_for_next(self) -> bool:
         """Start the next exchange if this one ended cleanly and both sides keep the
         connection; whether it did."""
-        if self.protocol.our_state is h11.DONE and self.protocol.their_state is h11.DONE:
-            self.protocol.start_next_cycle()
+        protocol = self.protocol
+        if (
+            self.reusable
+            and protocol.our_state is h11.DONE
+            and protocol.their_state is h11.DONE
+            # Bytes read past the end of the answer (a body after a 304, more than its
+            # Content-Length) would pass for the next request's answer.
+            and protocol.trailing_data == (b"", False)
+        ):
+            protocol.start_next_cycle()
             return True
         return False
 
@@ -91,6 +105,13 @@ class _Exchange:
             return self.protocol.send(event) or b""
         except h11.LocalProtocolError as error:
             raise httpx.LocalProtocolError(str(error)) from error
+
+
+def _framed_twice(head: h11.Response) -> bool:
+    """Whether an answer announces both a Transfer-Encoding and a Content-Length, which RFC
+    9112 (6.3) says to treat as an error: its connection is not used again."""
+    names = {name for name, _ in head.headers}
+    return b"transfer-encoding" in names and b"content-length" in names
 
 
 async def _request_body(request: httpx.Request) -> AsyncIterator[bytes]:
@@ -168,7 +189,13 @@ class OriginPool(httpx.AsyncBaseTransport):
         else:
             await exchange.stream.aclose()
 
+    def abort(self) -> None:
+        """Close the idle connections at once, without waiting for their sockets."""
+        for exchange in self._idle:
+            exchange.stream.abort()
+
     async def aclose(self) -> None:
+        self.abort()  # all of them before the first await, which a cancellation could stop
         idle, self._idle = self._idle, []
         for exchange in idle:
             await exchange.stream.aclose()

@@ -153,6 +153,10 @@ class SocketStream:
     async def read(self, most: int, seconds: float | None) -> bytes:
         """Up to ``most`` bytes as soon as some have arrived; b"" once the server closed."""
         connection = self._connection
+        if connection.received or connection.ended:
+            # Let the event loop run between reads even when data is waiting: a server that
+            # floods tiny pieces must not freeze the reader until the fetch's deadline.
+            await asyncio.sleep(0)
         try:
             await connection.arrival(seconds)
         except TimeoutError:
