@@ -227,6 +227,24 @@ async def test_a_flood_of_informational_answers_is_refused() -> None:
 
 
 @bounded
+async def test_a_kept_connection_the_server_drops_as_it_is_reused_is_retried_once() -> None:
+    connections = 0
+
+    async def answer_first_only(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        await read_request(reader)
+        writer.write(ok(b"ok"))  # promises keep-alive ...
+        await writer.drain()
+        await read_request(reader)  # ... and drops the connection as the next request comes
+
+    async with serving(answer_first_only) as port, origin() as pool:
+        url = f"http://127.0.0.1:{port}/"
+        assert [await get(pool, url) for _ in range(2)] == [(200, b"ok")] * 2
+    assert connections == 2
+
+
+@bounded
 async def test_a_server_that_closes_without_answering() -> None:
     async with serving(read_request) as port, origin() as pool:
         with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):

@@ -27,6 +27,7 @@ READ_SIZE = 64 * 1024
 MAX_HEAD_SIZE = 100 * 1024  # response line and headers (h11 waits for at most this much)
 MAX_INFORMATIONAL = 20  # 1xx answers taken before the real one
 _DISCONNECTED = "Server disconnected without sending a response."
+_RETRIED_METHODS = frozenset({"GET", "HEAD"})  # safe to send twice, and bodiless
 
 
 class _Exchange:
@@ -70,6 +71,11 @@ class _Exchange:
                 return
             else:  # ConnectionClosed before the end
                 raise httpx.RemoteProtocolError("the server closed the connection mid-body")
+
+    def answer_begun(self) -> bool:
+        """Whether any of the answer has arrived (its head, or part of it)."""
+        waiting, _ = self.protocol.trailing_data
+        return self.protocol.their_state is not h11.SEND_RESPONSE or bool(waiting)
 
     def ready_for_next(self) -> bool:
         """Start the next exchange if this one ended cleanly and both sides keep the
@@ -164,7 +170,21 @@ class OriginPool(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         timeouts: Mapping[str, float | None] = request.extensions.get("timeout", {})
-        exchange = self._idle_exchange() or await self._open(request.url, timeouts)
+        kept = self._idle_exchange()
+        if kept is not None:
+            try:
+                return await self._exchange(kept, request, timeouts)
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+                # A server may close a kept connection just as it is used again: a GET that
+                # got not one byte of answer is sent once more, on a new connection.
+                if request.method not in _RETRIED_METHODS or kept.answer_begun():
+                    raise
+        exchange = await self._open(request.url, timeouts)
+        return await self._exchange(exchange, request, timeouts)
+
+    async def _exchange(
+        self, exchange: _Exchange, request: httpx.Request, timeouts: Mapping[str, float | None]
+    ) -> httpx.Response:
         try:
             await exchange.send(request, timeouts)
             head = await exchange.receive_head(timeouts)
