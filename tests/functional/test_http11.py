@@ -252,6 +252,19 @@ async def test_a_server_that_closes_without_answering() -> None:
 
 
 @bounded
+async def test_a_server_that_closes_halfway_through_its_head_sent_a_broken_answer() -> None:
+    async def half_a_head(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Le")
+        await writer.drain()
+
+    async with serving(half_a_head) as port, origin() as pool:
+        with pytest.raises(httpx.RemoteProtocolError) as raised:
+            await get(pool, f"http://127.0.0.1:{port}/")
+    assert "without sending a response" not in str(raised.value)
+
+
+@bounded
 async def test_a_silent_server_is_a_read_timeout_and_loses_the_connection() -> None:
     closed = asyncio.Event()
 

@@ -102,9 +102,9 @@ class _Exchange:
             if event is not h11.NEED_DATA:
                 return event
             data = await self.stream.read(READ_SIZE, timeouts.get("read"))
-            if not data and self.protocol.their_state is h11.SEND_RESPONSE:
+            if not data and not self.answer_begun():
                 raise httpx.RemoteProtocolError(_DISCONNECTED)
-            self.protocol.receive_data(data)  # b"" tells h11 the server closed
+            self.protocol.receive_data(data)  # b"" tells h11 the server closed (mid-answer)
 
     def _to_send(self, event: h11.Request | h11.Data | h11.EndOfMessage) -> bytes:
         try:
