@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from _feeds import FeedServer
+from tuireader.core.host_pools import KEEPALIVE_SECONDS, KEPT_IDLE
 from tuireader.core.http11 import OriginPool
 from tuireader.core.httpstack import httpx
 
@@ -102,7 +103,7 @@ async def origin_round(urls: list[str], etags: dict[str, str]) -> list[int]:
     async def one(url: str) -> int:
         netloc = urlsplit(url).netloc
         if netloc not in hosts:
-            pool = OriginPool(tls=no_tls, kept_idle=PER_HOST, keepalive=5.0)
+            pool = OriginPool(tls=no_tls, kept_idle=KEPT_IDLE, keepalive=KEEPALIVE_SECONDS)
             hosts[netloc] = (asyncio.Semaphore(PER_HOST), pool)
         slot, pool = hosts[netloc]
         headers = {

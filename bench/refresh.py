@@ -333,14 +333,22 @@ def measure(tool: Tool, server: FeedServer, root: Path, expected_items: int) -> 
     stored = tool.stored(directory)
     shutil.rmtree(directory, ignore_errors=True)
     peak = max(cold.peak_kb, warm.peak_kb)
-    sample = Sample(0.0, 0.0, peak, stored, problems=problems)
-    for label, run in (("cold", cold), ("warm", warm)):
-        timed = timings(run)
-        setattr(sample, label, timed["seconds"])
-        setattr(sample, f"{label}_cpu", timed["cpu_seconds"])
-        if "stall_max_ms" in timed:
-            sample.stalls[label] = (timed["stall_p99_ms"], timed["stall_max_ms"])
-    return sample
+    cold_timed, warm_timed = timings(cold), timings(warm)
+    stalls = {
+        label: (timed["stall_p99_ms"], timed["stall_max_ms"])
+        for label, timed in (("cold", cold_timed), ("warm", warm_timed))
+        if "stall_max_ms" in timed
+    }
+    return Sample(
+        cold=cold_timed["seconds"],
+        warm=warm_timed["seconds"],
+        peak_kb=peak,
+        stored=stored,
+        cold_cpu=cold_timed["cpu_seconds"],
+        warm_cpu=warm_timed["cpu_seconds"],
+        problems=problems,
+        stalls=stalls,
+    )
 
 
 # --- the children ------------------------------------------------------------------------------

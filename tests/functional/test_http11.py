@@ -174,8 +174,11 @@ async def test_a_connection_the_server_closed_while_idle_is_not_reused() -> None
     [
         ok(b"bye", b"Connection: close\r\n"),  # the server says it will close
         b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nunread...",  # not read to its end
+        # framed twice: read as chunked (RFC 9112 6.3), but the connection is in doubt
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
+        b"3\r\nbye\r\n0\r\n\r\n",
     ],
-    ids=["connection-close", "body-left-unread"],
+    ids=["connection-close", "body-left-unread", "framed-twice"],
 )
 @bounded
 async def test_a_connection_in_doubt_is_not_reused(answer: bytes) -> None:

@@ -16,9 +16,10 @@ from tests.feedserver import FeedServer, Response, redirect
 from tests.terminal import child_env
 from tuireader.core import workers
 from tuireader.core.config import Config, FeedConfig, FetchConfig
-from tuireader.core.ingest import FeedParseError, FeedSettings, prepare_entries, prepare_feed
+from tuireader.core.ingest import prepare_entries, prepare_feed
 from tuireader.core.models import Direction
 from tuireader.core.parse import parse_feed
+from tuireader.core.prepared import FeedParseError, FeedSettings
 from tuireader.core.refresh import RefreshReport, refresh
 from tuireader.core.store import Store, StoreError
 from tuireader.core.workers import FeedPreparer
@@ -145,7 +146,7 @@ class Capture:  # what Textual puts in sys.stderr while the reader runs: no file
     def fileno(self): return -1
 
 from tests.feedgen import rss
-from tuireader.core.ingest import FeedSettings
+from tuireader.core.prepared import FeedSettings
 from tuireader.core.models import Direction
 from tuireader.core.workers import FeedPreparer
 
@@ -222,7 +223,7 @@ LEAVING_MID_PARSE = """
 import asyncio, time
 
 from tests.feedgen import rss, rss_item
-from tuireader.core.ingest import FeedSettings
+from tuireader.core.prepared import FeedSettings
 from tuireader.core.models import Direction
 from tuireader.core.workers import FeedPreparer
 

@@ -22,13 +22,14 @@ from hypothesis import strategies as st
 from tuireader.core import arabic
 from tuireader.core import terms as terms_module
 from tuireader.core.arabic import normalize
-from tuireader.core.ingest import FeedSettings, categories_json, prepare_entries
+from tuireader.core.ingest import categories_json, prepare_entries
 from tuireader.core.models import Direction
 from tuireader.core.parse import parse_feed
 from tuireader.core.parsing import cleaning, dates, finish
 from tuireader.core.parsing.cleaning import http_url, safe_html
 from tuireader.core.parsing.encoding import decode_body
 from tuireader.core.parsing.sniff import prepare_xml
+from tuireader.core.prepared import FeedSettings
 from tuireader.core.searchtext import BODY_LIMIT, html_text
 from tuireader.core.sections import primary_section
 from tuireader.core.terms import index_terms, index_text

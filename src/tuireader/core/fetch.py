@@ -6,7 +6,7 @@ limit per host. The client is an httpx transport with a small HTTP/1.1 pool per 
 ``httpx.AsyncClient`` would (redirects, cookies, basic auth from the URL) without its cost
 on every request;
 connections stay alive between a host's feeds, and TLS certificates are loaded only when an
-https URL is fetched. Every fetch has an overall deadline on top of httpx's per-read timeouts
+https URL is fetched. Every fetch has an overall deadline on top of the per-read timeouts
 (a server that trickles bytes must not hold a feed for minutes), a streamed size cap,
 conditional GET, and turns every network or HTTP problem into a :class:`FetchResult` whose
 ``error`` is a sentence a user can read. Nothing here raises for a bad feed, so one bad feed
@@ -33,6 +33,7 @@ from typing import Any, Self
 
 from tuireader import __version__
 from tuireader.core.host_pools import HostPools, UnusableProxy
+from tuireader.core.http11 import SERVER_DISCONNECTED
 from tuireader.core.httpstack import httpx
 from tuireader.core.models import FetchOutcome, FetchRequest, FetchResult
 from tuireader.core.urls import is_feed_url
@@ -79,7 +80,8 @@ def default_user_agent() -> str:
 
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
-    """Limits of one refresh. ``timeout`` is httpx's per operation; ``deadline`` is per fetch."""
+    """Limits of one refresh. ``timeout`` bounds each connect, read and write; ``deadline``
+    each fetch as a whole."""
 
     concurrency: int = 16
     per_host: int = 4
@@ -244,7 +246,7 @@ def _describe(exc: BaseException, host: str) -> str:
             tls = _tls_problem(exc, host)
             return tls or f"the connection to {host} was lost"
         case httpx.RemoteProtocolError():
-            if "without sending a response" in str(exc):
+            if SERVER_DISCONNECTED in str(exc):  # the same words from httpcore (proxies)
                 return f"{host} closed the connection without answering"
             return f"{host} sent a broken HTTP response"
         case httpx.LocalProtocolError():
@@ -520,8 +522,6 @@ def _decoder_for(content_encoding: str) -> _Decoder:
     coding = "gzip" if codings[0] == "x-gzip" else codings[0]
     return _Brotli() if coding == "br" else _Zlib(coding)
 
-
-# --- connections: a pool per host --------------------------------------------------------------
 
 # --- the fetcher -------------------------------------------------------------------------------
 

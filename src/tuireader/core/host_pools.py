@@ -76,17 +76,18 @@ class HostPools(httpx.AsyncBaseTransport):
     check every idle connection on each request. Here a host's feeds reuse its connections,
     and at most ``max_hosts`` pools are kept: the least recently used idle one is closed.
     Direct connections are ``core.http11`` pools; a proxied request goes through httpx's own
-    transport for that proxy. The trusted CA certificates are loaded
-    (about 30 ms) with the first https URL only, the same way httpx loads them (certifi, or
-    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``); plain http pools get a context that trusts
-    nothing, so an https request could never pass through one unverified. Proxies come from
+    transport for that proxy. The trusted CA certificates are loaded (about 30 ms) with the
+    first https URL only, the same way httpx loads them (certifi, or ``SSL_CERT_FILE`` /
+    ``SSL_CERT_DIR``); plain http pools get a context that trusts nothing, so an https
+    request could never pass through one unverified. Proxies come from
     the environment (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``), as
     httpx's client reads them.
     """
 
     def __init__(self, *, per_host: int, proxy_connections: int, max_hosts: int) -> None:
-        # Up to ``per_host`` connections at once, and at most two kept idle per host: a host's
-        # next feed reuses one, and servers are not left holding many idle sockets.
+        # The fetcher lets ``per_host`` requests run at once per host; at most KEPT_IDLE of
+        # their connections are kept idle, so that a host's next feed reuses one and servers
+        # are not left holding many idle sockets.
         self._per_host = per_host
         self._via_proxy = httpx.Limits(
             max_connections=proxy_connections, max_keepalive_connections=proxy_connections

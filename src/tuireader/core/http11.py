@@ -4,8 +4,8 @@ h11 reads and writes the protocol (framing, chunked bodies, keep-alive rules); t
 connects (``core.httpstack``), sends httpx's request, hands back httpx's response with its
 body unread, and keeps a connection whose exchange ended cleanly for the next request. A
 connection in any other state (a body not read to its end, an error, a cancellation, a
-server that asked to close) is closed. httpcore's pool did this for us before; for a
-refresh of many small answers its machinery cost as much as the rest of the client.
+server that asked to close) is closed. (It replaces httpcore's pool, whose machinery cost as
+much as the rest of the client on a refresh of many small answers: bench/http_floor.py.)
 
 The fetcher bounds the requests in flight per host, so the pool never waits for a free
 connection: each request takes an idle one or opens its own.
@@ -21,16 +21,17 @@ import h11
 
 from tuireader.core.httpstack import SocketStream, connect, httpx
 
-__all__ = ["OriginPool"]
+__all__ = ["SERVER_DISCONNECTED", "OriginPool"]
 
 READ_SIZE = 64 * 1024
 MAX_HEAD_SIZE = 100 * 1024  # response line and headers (h11 waits for at most this much)
 MAX_INFORMATIONAL = 20  # 1xx answers taken before the real one
-_DISCONNECTED = "Server disconnected without sending a response."
+# What httpcore says too (for proxied requests), so the fetcher words both alike.
+SERVER_DISCONNECTED = "Server disconnected without sending a response."
 _RETRIED_METHODS = frozenset({"GET", "HEAD"})  # safe to send twice, and bodiless
 
 
-class _Exchange:
+class _H11Connection:
     """One connection and its HTTP/1.1 state."""
 
     def __init__(self, stream: SocketStream) -> None:
@@ -59,7 +60,7 @@ class _Exchange:
                     self.reusable = False
                 return event
             if isinstance(event, h11.ConnectionClosed):
-                raise httpx.RemoteProtocolError(_DISCONNECTED)
+                raise httpx.RemoteProtocolError(SERVER_DISCONNECTED)
         raise httpx.RemoteProtocolError("too many informational (1xx) answers")
 
     async def body(self, timeouts: Mapping[str, float | None]) -> AsyncIterator[bytes]:
@@ -103,7 +104,7 @@ class _Exchange:
                 return event
             data = await self.stream.read(READ_SIZE, timeouts.get("read"))
             if not data and not self.answer_begun():
-                raise httpx.RemoteProtocolError(_DISCONNECTED)
+                raise httpx.RemoteProtocolError(SERVER_DISCONNECTED)
             self.protocol.receive_data(data)  # b"" tells h11 the server closed (mid-answer)
 
     def _to_send(self, event: h11.Request | h11.Data | h11.EndOfMessage) -> bytes:
@@ -114,8 +115,9 @@ class _Exchange:
 
 
 def _framed_twice(head: h11.Response) -> bool:
-    """Whether an answer announces both a Transfer-Encoding and a Content-Length, which RFC
-    9112 (6.3) says to treat as an error: its connection is not used again."""
+    """Whether an answer announces both a Transfer-Encoding and a Content-Length. The
+    Transfer-Encoding wins, but RFC 9112 (6.3) says such a message ought to be handled as an
+    error: the answer is read, and its connection is not used again."""
     names = {name for name, _ in head.headers}
     return b"transfer-encoding" in names and b"content-length" in names
 
@@ -132,10 +134,10 @@ class _Body(httpx.AsyncByteStream):
     """A response body read from its connection; closing it gives the connection back."""
 
     def __init__(
-        self, pool: OriginPool, exchange: _Exchange, timeouts: Mapping[str, float | None]
+        self, pool: OriginPool, exchange: _H11Connection, timeouts: Mapping[str, float | None]
     ) -> None:
         self._pool = pool
-        self._exchange: _Exchange | None = exchange
+        self._exchange: _H11Connection | None = exchange
         self._timeouts = timeouts
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
@@ -166,24 +168,24 @@ class OriginPool(httpx.AsyncBaseTransport):
         self._tls = tls
         self._kept_idle = kept_idle
         self._keepalive = keepalive
-        self._idle: list[_Exchange] = []
+        self._idle: list[_H11Connection] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         timeouts: Mapping[str, float | None] = request.extensions.get("timeout", {})
         kept = self._idle_exchange()
         if kept is not None:
             try:
-                return await self._exchange(kept, request, timeouts)
+                return await self._request_on(kept, request, timeouts)
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
                 # A server may close a kept connection just as it is used again: a GET that
                 # got not one byte of answer is sent once more, on a new connection.
                 if request.method not in _RETRIED_METHODS or kept.answer_begun():
                     raise
         exchange = await self._open(request.url, timeouts)
-        return await self._exchange(exchange, request, timeouts)
+        return await self._request_on(exchange, request, timeouts)
 
-    async def _exchange(
-        self, exchange: _Exchange, request: httpx.Request, timeouts: Mapping[str, float | None]
+    async def _request_on(
+        self, exchange: _H11Connection, request: httpx.Request, timeouts: Mapping[str, float | None]
     ) -> httpx.Response:
         try:
             await exchange.send(request, timeouts)
@@ -201,7 +203,7 @@ class OriginPool(httpx.AsyncBaseTransport):
             },
         )
 
-    async def release(self, exchange: _Exchange) -> None:
+    async def release(self, exchange: _H11Connection) -> None:
         """Keep a connection whose exchange is over for the next request, or close it."""
         if exchange.ready_for_next() and len(self._idle) < self._kept_idle:
             exchange.idle_since = time.monotonic()
@@ -220,20 +222,20 @@ class OriginPool(httpx.AsyncBaseTransport):
         for exchange in idle:
             await exchange.stream.aclose()
 
-    def _idle_exchange(self) -> _Exchange | None:
+    def _idle_exchange(self) -> _H11Connection | None:
         """The most recently used idle connection still open, closing the stale ones."""
         now = time.monotonic()
         while self._idle:
             exchange = self._idle.pop()
-            if now - exchange.idle_since < self._keepalive and not exchange.stream.readable:
+            if now - exchange.idle_since < self._keepalive and not exchange.stream.stale:
                 return exchange
             exchange.stream.abort()  # expired, or the server closed it (or sent unasked data)
         return None
 
-    async def _open(self, url: httpx.URL, timeouts: Mapping[str, float | None]) -> _Exchange:
+    async def _open(self, url: httpx.URL, timeouts: Mapping[str, float | None]) -> _H11Connection:
         host = url.raw_host.decode("ascii")  # IDNA-encoded, as DNS and TLS want it
         port = url.port or (443 if url.scheme == "https" else 80)
         stream = await connect(host, port, timeouts.get("connect"))
         if url.scheme == "https":
             stream = await stream.start_tls(self._tls, host, timeouts.get("connect"))
-        return _Exchange(stream)
+        return _H11Connection(stream)

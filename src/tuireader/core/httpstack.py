@@ -47,7 +47,7 @@ LOW_WATER = 64 * 1024
 HAPPY_EYEBALLS_DELAY = 0.25  # seconds before trying a host's next address (RFC 8305)
 
 
-class _Connection(asyncio.Protocol):
+class _Protocol(asyncio.Protocol):
     """One socket's received bytes, kept until the stream reads them, and its state."""
 
     def __init__(self) -> None:
@@ -140,46 +140,46 @@ class _Connection(asyncio.Protocol):
 class SocketStream:
     """One connection: reads and writes with per-call timeouts, and TLS."""
 
-    def __init__(self, transport: asyncio.Transport, connection: _Connection) -> None:
+    def __init__(self, transport: asyncio.Transport, protocol: _Protocol) -> None:
         self._transport = transport
-        self._connection = connection
+        self._protocol = protocol
 
     @property
-    def readable(self) -> bool:
+    def stale(self) -> bool:
         """Whether something arrived or the server closed its side: asked of an idle
         connection before it is used again (it is then not usable)."""
-        return bool(self._connection.received) or self._connection.ended
+        return bool(self._protocol.received) or self._protocol.ended
 
     async def read(self, most: int, seconds: float | None) -> bytes:
         """Up to ``most`` bytes as soon as some have arrived; b"" once the server closed."""
-        connection = self._connection
-        if connection.received or connection.ended:
+        protocol = self._protocol
+        if protocol.received or protocol.ended:
             # Let the event loop run between reads even when data is waiting: a server that
             # floods tiny pieces must not freeze the reader until the fetch's deadline.
             await asyncio.sleep(0)
         try:
-            await connection.arrival(seconds)
+            await protocol.arrival(seconds)
         except TimeoutError:
             raise httpx.ReadTimeout(f"no data for {seconds} seconds") from None
-        if connection.received:
-            return connection.take(most)
-        if connection.error is not None:
-            raise httpx.ReadError(str(connection.error)) from connection.error
+        if protocol.received:
+            return protocol.take(most)
+        if protocol.error is not None:
+            raise httpx.ReadError(str(protocol.error)) from protocol.error
         return b""
 
     async def write(self, data: bytes, seconds: float | None) -> None:
         """Send ``data``, waiting (at most ``seconds``) while the transport is full."""
         if not data:
             return
-        if self._transport.is_closing() or self._connection.ended:
+        if self._transport.is_closing() or self._protocol.ended:
             raise httpx.WriteError("the connection is closed")
         self._transport.write(data)
         try:
-            await self._connection.drained(seconds)
+            await self._protocol.drained(seconds)
         except TimeoutError:
             raise httpx.WriteTimeout(f"could not send for {seconds} seconds") from None
-        if self._connection.error is not None:
-            raise httpx.WriteError(str(self._connection.error)) from self._connection.error
+        if self._protocol.error is not None:
+            raise httpx.WriteError(str(self._protocol.error)) from self._protocol.error
 
     def abort(self) -> None:
         """Close at once. Nothing is left to send on a connection that is given up, and a
@@ -189,24 +189,24 @@ class SocketStream:
     async def aclose(self) -> None:
         """Close at once and wait until the socket is closed."""
         self._transport.abort()
-        await asyncio.shield(self._connection.closed)
+        await asyncio.shield(self._protocol.closed)
 
     async def start_tls(
         self, context: ssl.SSLContext, server_hostname: str, seconds: float | None
     ) -> SocketStream:
         """The same connection through TLS (this stream is not to be used after it)."""
-        connection = self._connection
-        if connection.received or connection.ended or self._transport.is_closing():
+        protocol = self._protocol
+        if protocol.received or protocol.ended or self._transport.is_closing():
             # Bytes that came in clear must never be read as if they came through TLS, and a
             # closed socket cannot finish a handshake (asyncio would wait for the timeout).
             self._transport.abort()
             raise httpx.ConnectError("the server sent data or closed before the TLS handshake")
         loop = asyncio.get_running_loop()
-        connection.switch_transport(None)
+        protocol.switch_transport(None)
         try:
             async with asyncio.timeout(seconds):
                 secured = await loop.start_tls(
-                    self._transport, connection, context, server_hostname=server_hostname
+                    self._transport, protocol, context, server_hostname=server_hostname
                 )
         except TimeoutError:
             self._transport.abort()
@@ -216,10 +216,11 @@ class SocketStream:
             words = str(error) or "the server closed the connection during the TLS handshake"
             raise httpx.ConnectError(words) from error
         if secured is None:  # the connection closed during the handshake
+            self._transport.abort()
             raise httpx.ConnectError("the connection closed during the TLS handshake")
         assert isinstance(secured, asyncio.Transport)
-        connection.switch_transport(secured)
-        return SocketStream(secured, connection)
+        protocol.switch_transport(secured)
+        return SocketStream(secured, protocol)
 
 
 async def connect(host: str, port: int, seconds: float | None) -> SocketStream:
@@ -227,12 +228,12 @@ async def connect(host: str, port: int, seconds: float | None) -> SocketStream:
     loop = asyncio.get_running_loop()
     try:
         async with asyncio.timeout(seconds):
-            transport, connection = await loop.create_connection(
-                _Connection, host, port, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY
+            transport, protocol = await loop.create_connection(
+                _Protocol, host, port, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY
             )
     except TimeoutError:
         raise httpx.ConnectTimeout(f"no connection within {seconds} seconds") from None
     except OSError as error:  # refused, unreachable, name not found
         raise httpx.ConnectError(str(error) or type(error).__name__) from error
     assert isinstance(transport, asyncio.Transport)
-    return SocketStream(transport, connection)
+    return SocketStream(transport, protocol)

@@ -136,10 +136,6 @@ class _Fetched:
     result: FetchResult
     prepared: PreparedFeed | Exception | None = None  # an exception: the body was unusable
 
-    @property
-    def parts(self) -> tuple[Feed, FetchResult, PreparedFeed | Exception | None]:
-        return self.feed, self.result, self.prepared
-
 
 # At most this many feeds per write transaction: fewer commits, but the reader's own writes
 # (read, starred) never wait long for the lock.
@@ -266,12 +262,14 @@ def _apply_batch(store: Store, batch: list[_Fetched], interval: timedelta) -> li
     written again feed by feed, so that only that feed fails. Other errors (a full disk)
     abort the batch. No savepoint per feed: each one makes SQLite keep a journal of the
     pages it changes and FTS5 write its pending terms out, a third more work per article.
+    The transaction opened here must be the outermost one: ``Store.transaction`` turns
+    SQLite's errors into a ``StoreError`` there, and only there.
     """
     try:
         with store.transaction():
-            return [_apply(store, *item.parts, interval) for item in batch]
+            return [_apply(store, item, interval) for item in batch]
     except StoreError as error:
-        if not isinstance(error.__cause__, sqlite3.IntegrityError):
+        if not _broke_a_constraint(error):
             raise
     return [_apply_alone(store, item, interval) for item in batch]
 
@@ -280,13 +278,17 @@ def _apply_alone(store: Store, item: _Fetched, interval: timedelta) -> FeedRepor
     """Write one fetch result in a transaction of its own; a broken constraint, in words."""
     try:
         with store.transaction():
-            return _apply(store, *item.parts, interval)
+            return _apply(store, item, interval)
     except StoreError as error:
-        if not isinstance(error.__cause__, sqlite3.IntegrityError):
+        if not _broke_a_constraint(error):
             raise
         feed = item.feed
         words = f"the feed could not be stored: {error.__cause__}"
         return FeedReport(feed.id, feed.url, feed.title, "error", error=words)
+
+
+def _broke_a_constraint(error: StoreError) -> bool:
+    return isinstance(error.__cause__, sqlite3.IntegrityError)
 
 
 def _wanting_full_text(store: Store, report: RefreshReport) -> list[Article]:
@@ -295,14 +297,9 @@ def _wanting_full_text(store: Store, report: RefreshReport) -> list[Article]:
     return [article for article in map(store.article, ids) if article is not None]
 
 
-def _apply(
-    store: Store,
-    feed: Feed,
-    result: FetchResult,
-    prepared: PreparedFeed | Exception | None,
-    interval: timedelta,
-) -> FeedReport:
+def _apply(store: Store, item: _Fetched, interval: timedelta) -> FeedReport:
     """Store one fetch result, and schedule the feed's next fetch."""
+    feed, result, prepared = item.feed, item.result, item.prepared
     now = utcnow()
     retry = now + backoff_delay(feed.failures + 1)
     report = FeedReport(feed.id, feed.url, feed.title, result.outcome.value, error=result.error)

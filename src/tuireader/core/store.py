@@ -28,7 +28,7 @@ from tuireader.core.terms import fts_any_query
 if TYPE_CHECKING:
     from tuireader.core.prepared import PreparedFeed
 
-# The article columns a refresh writes, in the order of ``core.ingest.PreparedEntry.row``.
+# The article columns a refresh writes, in the order of ``core.prepared.PreparedEntry.row``.
 ROW_COLUMNS = (
     "guid, link, title, author, published, updated, summary, content, language, direction,"
     " categories, section, section_key, image, content_hash"

@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 __all__ = ["FeedPreparer", "worker_count"]
 
 # The parsing itself (core.ingest: lxml, the cleaners, the stemmer) is imported where it
-# runs: by the workers' server process as it starts, or by a thread of this process when
-# there are no workers. A refresh that gets only 304s never loads it, and one that parses in
-# workers never loads it here.
+# runs: by the workers' server process as it starts (forkserver; each worker with its first
+# job under spawn), or by a thread of this process when there are no workers. A refresh
+# that gets only 304s never loads it, and one that parses in workers never loads it here.
 _JOB_MODULE = "tuireader.core.ingest"
 
 POOL_MIN_FEEDS = 8  # fewer feeds than this are parsed in a thread
