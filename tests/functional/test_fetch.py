@@ -256,6 +256,24 @@ async def test_connection_refused() -> None:
     assert result.error == "could not connect to 127.0.0.1 (connection refused)"
 
 
+async def test_a_host_whose_every_address_refuses_is_described_as_refusing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """asyncio folds the failures of a host's addresses into one error without an errno."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    async def two_loopback_addresses(host: str, port: int, **_: object) -> list[object]:
+        tcp = (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "")
+        return [(*tcp, ("127.0.0.1", port)), (*tcp, ("127.0.0.2", port))]
+
+    # Only the name lookup is ours: both connections are really tried, and refused.
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", two_loopback_addresses)
+    result = await fetch_one(f"http://two-addresses.test:{port}/feed")
+    assert result.error == "could not connect to two-addresses.test (connection refused)"
+
+
 # --- deadline, size cap, one bad feed never slows the others -----------------------------------
 
 

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import os
+import re
 import ssl
 import sys
 from collections.abc import Iterator
@@ -234,6 +237,37 @@ async def connect(host: str, port: int, seconds: float | None) -> SocketStream:
     except TimeoutError:
         raise httpx.ConnectTimeout(f"no connection within {seconds} seconds") from None
     except OSError as error:  # refused, unreachable, name not found
-        raise httpx.ConnectError(str(error) or type(error).__name__) from error
+        raise httpx.ConnectError(str(error) or type(error).__name__) from _telling(error)
     assert isinstance(transport, asyncio.Transport)
     return SocketStream(transport, protocol)
+
+
+_ERRNO_IN_TEXT = re.compile(r"\[Errno (\d+)\]")
+# Of a host's several addresses that failed, the failure worth telling comes first: the
+# server's own answer before what the local network could not reach.
+_TELLING_ERRNOS = (
+    errno.ECONNREFUSED,
+    errno.ECONNRESET,
+    errno.ETIMEDOUT,
+    errno.EHOSTUNREACH,
+    errno.ENETUNREACH,
+)
+
+
+def _telling(error: OSError) -> OSError:
+    """``error``, or for a host whose addresses all failed, the most telling of their
+    failures (chained to ``error``).
+
+    asyncio (before Python 3.12's ``all_errors``) folds those failures into one OSError with
+    no errno, "Multiple exceptions: [Errno 111] Connect call failed ..., [Errno 101] ...";
+    without an errno the reason (connection refused) would be lost to the user.
+    """
+    if error.errno is not None:
+        return error
+    found = {int(code) for code in _ERRNO_IN_TEXT.findall(str(error))}
+    for code in _TELLING_ERRNOS:
+        if code in found:
+            telling = OSError(code, os.strerror(code))
+            telling.__cause__ = error
+            return telling
+    return error
