@@ -61,70 +61,58 @@ async def conditional_round(urls: list[str], etags: dict[str, str]) -> list[int]
         return await asyncio.gather(*(one(url) for url in urls))
 
 
-async def transport_round(urls: list[str], etags: dict[str, str]) -> list[int]:
-    """The same GETs through one ``httpx.AsyncHTTPTransport`` per host; the status codes."""
-    overall = asyncio.Semaphore(CONCURRENCY)
-    hosts: dict[str, tuple[asyncio.Semaphore, httpx.AsyncHTTPTransport]] = {}
+Round = Callable[[list[str], dict[str, str]], Coroutine[Any, Any, list[int]]]
+
+# Plain http needs no CA certificates: loading them (about 30 ms) per host would dominate.
+NO_TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+def httpx_transport() -> httpx.AsyncBaseTransport:
+    """httpx's own transport (httpcore's pool on anyio), as many connections kept as used."""
     limits = httpx.Limits(max_connections=PER_HOST, max_keepalive_connections=PER_HOST)
-    # Plain http needs no CA certificates: loading them (about 30 ms) per host would dominate.
-    no_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-    async def one(url: str) -> int:
-        netloc = urlsplit(url).netloc
-        if netloc not in hosts:
-            hosts[netloc] = (
-                asyncio.Semaphore(PER_HOST),
-                httpx.AsyncHTTPTransport(verify=no_tls, limits=limits),
-            )
-        slot, transport = hosts[netloc]
-        headers = {
-            "Accept-Encoding": "gzip",
-            **({"If-None-Match": etags[url]} if url in etags else {}),
-        }
-        async with slot, overall:
-            request = httpx.Request("GET", url, headers=headers, extensions={"timeout": TIMEOUTS})
-            response = await transport.handle_async_request(request)
-            await response.aread()  # to the end, so that the connection serves the next GET
-            return response.status_code
-
-    try:
-        return await asyncio.gather(*(one(url) for url in urls))
-    finally:
-        for _, transport in hosts.values():
-            await transport.aclose()
+    return httpx.AsyncHTTPTransport(verify=NO_TLS, limits=limits)
 
 
-async def origin_round(urls: list[str], etags: dict[str, str]) -> list[int]:
-    """The same GETs through tuireader's HTTP/1.1 pool per host (``core.http11``)."""
-    overall = asyncio.Semaphore(CONCURRENCY)
-    hosts: dict[str, tuple[asyncio.Semaphore, OriginPool]] = {}
-    no_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+def tuireader_pool() -> httpx.AsyncBaseTransport:
+    """tuireader's HTTP/1.1 pool, with the fetcher's settings."""
+    return OriginPool(tls=NO_TLS, kept_idle=KEPT_IDLE, keepalive=KEEPALIVE_SECONDS)
 
-    async def one(url: str) -> int:
-        netloc = urlsplit(url).netloc
-        if netloc not in hosts:
-            pool = OriginPool(tls=no_tls, kept_idle=KEPT_IDLE, keepalive=KEEPALIVE_SECONDS)
-            hosts[netloc] = (asyncio.Semaphore(PER_HOST), pool)
-        slot, pool = hosts[netloc]
-        headers = {
-            "Accept-Encoding": "gzip",
-            **({"If-None-Match": etags[url]} if url in etags else {}),
-        }
-        async with slot, overall:
-            request = httpx.Request("GET", url, headers=headers, extensions={"timeout": TIMEOUTS})
-            response = await pool.handle_async_request(request)
-            await response.aread()
-            return response.status_code
 
-    try:
-        return await asyncio.gather(*(one(url) for url in urls))
-    finally:
-        for _, pool in hosts.values():
-            await pool.aclose()
+def per_host_round(make_transport: Callable[[], httpx.AsyncBaseTransport]) -> Round:
+    """The same GETs through one transport per host, made by ``make_transport``, whose
+    connections stay alive between the host's feeds; the round gives the status codes."""
+
+    async def round_(urls: list[str], etags: dict[str, str]) -> list[int]:
+        overall = asyncio.Semaphore(CONCURRENCY)
+        hosts: dict[str, tuple[asyncio.Semaphore, httpx.AsyncBaseTransport]] = {}
+
+        async def one(url: str) -> int:
+            netloc = urlsplit(url).netloc
+            if netloc not in hosts:
+                hosts[netloc] = (asyncio.Semaphore(PER_HOST), make_transport())
+            slot, transport = hosts[netloc]
+            headers = {
+                "Accept-Encoding": "gzip",
+                **({"If-None-Match": etags[url]} if url in etags else {}),
+            }
+            async with slot, overall:
+                timeout = {"timeout": TIMEOUTS}
+                request = httpx.Request("GET", url, headers=headers, extensions=timeout)
+                response = await transport.handle_async_request(request)
+                await response.aread()  # to the end, so that the connection serves the next GET
+                return response.status_code
+
+        try:
+            return await asyncio.gather(*(one(url) for url in urls))
+        finally:
+            for _, transport in hosts.values():
+                await transport.aclose()
+
+    return round_
 
 
 def timed_rounds(
-    round_: Callable[[list[str], dict[str, str]], Coroutine[Any, Any, list[int]]],
+    round_: Round,
     urls: list[str],
     etags: dict[str, str],
     repeat: int,
@@ -163,8 +151,8 @@ def main() -> None:
         asyncio.run(conditional_round(server.urls, etags))
         rows = [
             ("AsyncClient, one pool of 16", conditional_round),
-            ("AsyncHTTPTransport, a pool per host", transport_round),
-            ("tuireader's HTTP/1.1 pool per host", origin_round),
+            ("AsyncHTTPTransport, a pool per host", per_host_round(httpx_transport)),
+            ("tuireader's HTTP/1.1 pool per host", per_host_round(tuireader_pool)),
         ]
         # They take turns, so that load drift on a shared machine hits them alike.
         times: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in rows}
