@@ -112,13 +112,12 @@ class HostPools(httpx.AsyncBaseTransport):
         return self._trusted is not None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self._trusted is None and (
-            request.url.scheme == "https" or self._proxy_for(request.url) is not None
-        ):
+        proxy = self._proxy_for(request.url)
+        if self._trusted is None and (request.url.scheme == "https" or proxy is not None):
             # Reading the CA certificates takes about 30 ms: not on the event loop.
             context = await asyncio.to_thread(httpx.create_ssl_context)
             self._trusted = self._trusted or context
-        pool, evicted = self._take(request.url)
+        pool, evicted = self._take(request.url, proxy)
         try:
             await _close_all(evicted)
             response = await pool.transport.handle_async_request(request)
@@ -134,9 +133,9 @@ class HostPools(httpx.AsyncBaseTransport):
         pools, self._pools = list(self._pools.values()), OrderedDict()
         await _close_all(pools)
 
-    def _take(self, url: httpx.URL) -> tuple[_HostPool, list[_HostPool]]:
-        """The pool for ``url``, counted as in use, and the idle pools it pushed out."""
-        proxy = self._proxy_for(url)
+    def _take(self, url: httpx.URL, proxy: str | None) -> tuple[_HostPool, list[_HostPool]]:
+        """The pool for ``url`` (through ``proxy``), counted as in use, and the idle pools it
+        pushed out."""
         key: _PoolKey = ("proxy", proxy, None) if proxy else (url.scheme, url.host, url.port)
         pool = self._pools.get(key)
         if pool is not None:
