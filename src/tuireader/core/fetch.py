@@ -4,13 +4,12 @@ One :class:`Fetcher` per refresh owns one HTTP client, a global concurrency limi
 limit per host. The client is an httpx transport with a small HTTP/1.1 pool per host
 (``core.host_pools``, ``core.http11``) under a few lines of our own that do what
 ``httpx.AsyncClient`` would (redirects, cookies, basic auth from the URL) without its cost
-on every request;
-connections stay alive between a host's feeds, and TLS certificates are loaded only when an
-https URL is fetched. Every fetch has an overall deadline on top of the per-read timeouts
-(a server that trickles bytes must not hold a feed for minutes), a streamed size cap,
-conditional GET, and turns every network or HTTP problem into a :class:`FetchResult` whose
-``error`` is a sentence a user can read. Nothing here raises for a bad feed, so one bad feed
-never stops the others.
+on every request; connections stay alive between a host's feeds, and TLS certificates are
+loaded only when an https URL is fetched. Every fetch has an overall deadline on top of the
+per-read timeouts (a server that trickles bytes must not hold a feed for minutes), a
+streamed size cap, conditional GET, and turns every network or HTTP problem into a
+:class:`FetchResult` whose ``error`` is a sentence a user can read. Nothing here raises for
+a bad feed, so one bad feed never stops the others.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ from typing import Any, Self
 
 from tuireader import __version__
 from tuireader.core.host_pools import HostPools, UnusableProxy
-from tuireader.core.http11 import SERVER_DISCONNECTED
+from tuireader.core.http11 import DEFAULT_PORTS, SERVER_DISCONNECTED
 from tuireader.core.httpstack import httpx
 from tuireader.core.models import FetchOutcome, FetchRequest, FetchResult
 from tuireader.core.urls import is_feed_url
@@ -61,7 +60,6 @@ UNSUPPORTED_SCHEME_ERROR = "only http and https feed URLs are supported"
 _PERMANENT_REDIRECTS = frozenset({301, 308})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _RETRY_LATER_STATUSES = frozenset({429, 503})
 # The body handed on is already decoded and complete: these would mislead a parser.
 _DROPPED_RESPONSE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
@@ -417,7 +415,7 @@ def redirect_headers(
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
-    return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
+    return url.scheme, url.host, url.port or DEFAULT_PORTS.get(url.scheme)
 
 
 def _is_https_upgrade(source: httpx.URL, target: httpx.URL) -> bool:

@@ -21,8 +21,9 @@ import h11
 
 from tuireader.core.httpstack import SocketStream, connect, httpx
 
-__all__ = ["SERVER_DISCONNECTED", "OriginPool"]
+__all__ = ["DEFAULT_PORTS", "SERVER_DISCONNECTED", "OriginPool"]
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
 READ_SIZE = 64 * 1024
 MAX_HEAD_SIZE = 100 * 1024  # response line and headers (h11 waits for at most this much)
 MAX_INFORMATIONAL = 20  # 1xx answers taken before the real one
@@ -234,7 +235,7 @@ class OriginPool(httpx.AsyncBaseTransport):
 
     async def _open(self, url: httpx.URL, timeouts: Mapping[str, float | None]) -> _H11Connection:
         host = url.raw_host.decode("ascii")  # IDNA-encoded, as DNS and TLS want it
-        port = url.port or (443 if url.scheme == "https" else 80)
+        port = url.port or DEFAULT_PORTS.get(url.scheme, 80)
         stream = await connect(host, port, timeouts.get("connect"))
         if url.scheme == "https":
             stream = await stream.start_tls(self._tls, host, timeouts.get("connect"))
