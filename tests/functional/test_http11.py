@@ -79,6 +79,17 @@ async def read_request(reader: asyncio.StreamReader) -> bytes:
     return await reader.readuntil(b"\r\n\r\n")
 
 
+def replying(data: bytes) -> Handler:
+    """A server's handler that reads the request, sends ``data`` and closes."""
+
+    async def reply(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(data)
+        await writer.drain()
+
+    return reply
+
+
 def ok(body: bytes, *headers: bytes) -> bytes:
     head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n" % len(body) + b"".join(headers)
     return head + b"\r\n" + body
@@ -111,26 +122,18 @@ def chain(error: BaseException | None) -> list[BaseException]:
 @bounded
 async def test_a_body_larger_than_the_buffer_read_late_arrives_whole() -> None:
     body = bytes(range(256)) * (4 * HIGH_WATER // 256)  # the socket's reading pauses
-
-    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await read_request(reader)
-        writer.write(ok(body))
-        await writer.drain()
-
-    async with serving(answer) as port, origin() as pool:
+    async with serving(replying(ok(body))) as port, origin() as pool:
         assert await get(pool, f"http://127.0.0.1:{port}/", late=0.3) == (200, body)
 
 
 @bounded
 async def test_chunked_bodies_and_informational_answers_are_read() -> None:
-    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await read_request(reader)
-        writer.write(b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n")
-        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
-        writer.write(b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
-        await writer.drain()
-
-    async with serving(answer) as port, origin() as pool:
+    answer = (
+        b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+    )
+    async with serving(replying(answer)) as port, origin() as pool:
         assert await get(pool, f"http://127.0.0.1:{port}/") == (200, b"hello world")
 
 
@@ -256,11 +259,7 @@ async def test_a_server_that_closes_without_answering() -> None:
 
 @bounded
 async def test_a_server_that_closes_halfway_through_its_head_sent_a_broken_answer() -> None:
-    async def half_a_head(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await read_request(reader)
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Le")
-        await writer.drain()
-
+    half_a_head = replying(b"HTTP/1.1 200 OK\r\nContent-Le")
     async with serving(half_a_head) as port, origin() as pool:
         with pytest.raises(httpx.RemoteProtocolError) as raised:
             await get(pool, f"http://127.0.0.1:{port}/")
@@ -300,11 +299,7 @@ async def test_a_reset_in_the_middle_of_a_body_is_a_read_error() -> None:
 
 @bounded
 async def test_a_body_cut_short_is_a_protocol_error() -> None:
-    async def cut_short(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await read_request(reader)
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial")
-        await writer.drain()
-
+    cut_short = replying(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial")
     async with serving(cut_short) as port, origin() as pool:
         with pytest.raises(httpx.RemoteProtocolError):
             await get(pool, f"http://127.0.0.1:{port}/")
@@ -404,10 +399,7 @@ def trusting(cert: Path) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(cert))
 
 
-async def answer_secure(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await read_request(reader)
-    writer.write(ok(b"secure"))
-    await writer.drain()
+answer_secure = replying(ok(b"secure"))
 
 
 @bounded
@@ -423,13 +415,10 @@ async def test_a_large_body_over_tls_read_late_arrives_whole(
 ) -> None:
     cert, server_context = certificate
     body = bytes(range(256)) * (3 * HIGH_WATER // 256)
-
-    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await read_request(reader)
-        writer.write(ok(body))
-        await writer.drain()
-
-    async with serving(answer, tls=server_context) as port, origin(trusting(cert)) as pool:
+    async with (
+        serving(replying(ok(body)), tls=server_context) as port,
+        origin(trusting(cert)) as pool,
+    ):
         assert await get(pool, f"https://127.0.0.1:{port}/", late=0.3) == (200, body)
 
 
