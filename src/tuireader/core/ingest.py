@@ -26,10 +26,6 @@ from tuireader.core.sections import primary_section
 from tuireader.core.store import iso
 
 __all__ = [
-    "FeedParseError",
-    "FeedSettings",
-    "PreparedEntry",
-    "PreparedFeed",
     "categories_json",
     "content_hash",
     "entry_key",
