@@ -488,6 +488,9 @@ def test_dates_to_utc_invalid_and_future_become_none() -> None:
         ("Sat, 28 Nov 2026 17:45:00 +0000", utc(2026, 11, 28, 17, 45)),
         ("2026-11-28T17:45:00Z", utc(2026, 11, 28, 17, 45)),
         ("2026-11-28 19:45:00 +02:00", utc(2026, 11, 28, 17, 45)),
+        # RFC 822 with an ISO-style offset: the email parser alone would read it as UTC.
+        ("Sat, 28 Nov 2026 20:45:00 +03:00", utc(2026, 11, 28, 17, 45)),
+        ("28 Nov 2026 12:15 -05:30", utc(2026, 11, 28, 17, 45)),
         ("2026-11", utc(2026, 11, 1)),
         ("Sat, 28 Nov 2026 17:45:00", utc(2026, 11, 28, 17, 45)),  # no zone: taken as UTC
         ("2026-11-30T12:00:00Z", utc(2026, 11, 30, 12, 0)),  # within a day ahead

@@ -13,6 +13,9 @@ _ISO_DATE_ONLY = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _ISO_LOOKING = re.compile(r"\d{4}-\d{2}")
 _TRAILING_Z = re.compile(r"[zZ]$")
 _SPACE_BEFORE_OFFSET = re.compile(r"(\d)\s+([+-]\d{2}:?\d{2})$")
+# "+03:00" at the end of an RFC 822 date (not RFC 822, but common): the email parser would
+# ignore it silently and read the time as UTC.
+_COLON_OFFSET = re.compile(r"([+-]\d{2}):(\d{2})$")
 
 
 def parse_date(raw: str | None, now: datetime) -> datetime | None:
@@ -62,6 +65,7 @@ def _read_iso(text: str) -> datetime | None:
 
 
 def _read_rfc822(text: str) -> datetime | None:
+    text = _COLON_OFFSET.sub(r"\1\2", text)
     match = _COMMON_RFC822.fullmatch(text)
     if match is not None:
         try:
