@@ -228,6 +228,9 @@ ARABIC_ENTRY = "افتتاح سوق جديد في وجدة"
         # A server default charset says less than the document's own declaration.
         ("arabic_cp1256_declared.xml", "text/xml; charset=iso-8859-1", False),
         ("arabic_cp1256_declared.xml", "text/xml; charset=utf-8", False),
+        # Western single-byte labels decode any byte: Arabic must still be recognised.
+        ("arabic_cp1256_undeclared.xml", "text/xml; charset=ISO-8859-1", True),
+        ("arabic_cp1256_undeclared.xml", "application/rss+xml; charset=windows-1252", True),
     ],
 )
 def test_windows_1256_gives_the_right_arabic(
@@ -240,6 +243,31 @@ def test_windows_1256_gives_the_right_arabic(
     assert (feed.warning is not None) == warned
     if warned:
         assert "windows-1256" in (feed.warning or "")
+
+
+@pytest.mark.parametrize("declared", ["ISO-8859-1", "windows-1252", "iso-8859-15"])
+def test_windows_1256_declared_as_western_in_the_document(declared: str) -> None:
+    body = f'<?xml version="1.0" encoding="{declared}"?>'.encode() + load(
+        "arabic_cp1256_undeclared.xml"
+    ).split(b"?>", 1)[-1]
+    feed = parse_feed(body, url=URL, now=NOW)
+    assert (feed.title, feed.entries[0].title) == (ARABIC_TITLE, ARABIC_ENTRY)
+    assert "windows-1256" in (feed.warning or "")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Información económica: el índice subió en España, según el Banco",
+        "Größere Brücken für Köln: Bürger äußern Bedenken über Straßen",
+        "Déjà vu à Marseille : l'été où la forêt brûla près de Nîmes",
+    ],
+)
+def test_western_text_declared_latin_1_stays_latin(title: str) -> None:
+    body = f'<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>{title}'
+    feed = parse_feed((body + "</title></channel></rss>").encode("latin-1"), url=URL, now=NOW)
+    assert feed.title == title
+    assert feed.warning is None
 
 
 def test_short_undeclared_windows_1256_feed() -> None:

@@ -2,7 +2,8 @@
 
 Order: a byte-order mark; then valid UTF-8 wins over a single-byte declaration (real
 windows-1256 Arabic is never valid UTF-8, while sites that moved to UTF-8 often keep an old
-declaration); then the HTTP charset and the XML declaration; then charset-normalizer.
+declaration); then windows-1256 Arabic wins over a Western single-byte declaration; then the
+HTTP charset and the XML declaration; then charset-normalizer.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ _XML_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9
 # as windows-1252.
 _DEFAULT_CHARSETS = frozenset({"iso8859-1", "ascii", "cp1252"})
 _WEB_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252"}
+# Western single-byte charsets decode any byte: Arabic in windows-1256 labelled with one of
+# them (a server's default, an old CMS) would come out as "ÇáÇÞÊÕÇÏ" without a check.
+_WESTERN_SINGLE_BYTE = _DEFAULT_CHARSETS | {"iso8859-15"}
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _ASCII_LETTER = re.compile("[A-Za-z]")
 _LETTER_WORD = re.compile("[\u0600-\u06ffA-Za-z\u00c0-\u00ff]{2,}")
@@ -95,6 +99,10 @@ def decode_body(body: bytes, content_type: str | None) -> DecodedBody | None:
     cut = _utf8_cut_short(body)
     if cut is not None:
         return DecodedBody(cut, "utf-8", "the feed ends in the middle of a character")
+    if declared and declared[0] in _WESTERN_SINGLE_BYTE:
+        if _reads_as_arabic_windows_1256(body[:_SAMPLE]):
+            text = body.decode("cp1256", errors="replace")
+            return DecodedBody(text, "cp1256", _mismatch_note(declared, "cp1256"))
     for name in declared:
         text = _try_decode(body, _WEB_ALIASES.get(name, name))
         if text is not None:
