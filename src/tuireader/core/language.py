@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from tuireader.core.models import Direction
 from tuireader.text import paragraph_direction
+from tuireader.text.bidi_classes import bidi_classes
 
 # ISO 639 codes of languages written right to left.
 RTL_LANGUAGES = frozenset(
@@ -24,11 +23,30 @@ def direction_of_language(language: str | None) -> Direction:
 
 
 def resolve_direction(configured: Direction, language: str | None, text: str) -> Direction:
-    """The configured direction, else the one the text itself shows, else the language's."""
+    """The configured direction, else the one most of the text's letters have, else the
+    language tag's, else the text's first letter's."""
     if configured is not Direction.AUTO:
         return configured
     # The text wins over the tag: feeds often say "en-us" by default while writing Arabic.
-    if any(unicodedata.bidirectional(c) in ("R", "AL", "L") for c in text):
-        return Direction(paragraph_direction(text))
+    # Most letters, not the first: "IMF يتوقع نمو الاقتصاد" is an Arabic headline.
+    by_text = text_direction(text)
+    if by_text is not None:
+        return by_text
     by_language = direction_of_language(language)
-    return by_language if by_language is not Direction.AUTO else Direction.LTR
+    return (
+        by_language if by_language is not Direction.AUTO else Direction(paragraph_direction(text))
+    )
+
+
+_DIRECTION_SAMPLE = 2000  # characters: a title or a summary's opening is enough
+
+
+def text_direction(text: str) -> Direction | None:
+    """RTL or LTR by which the text has more of, right-to-left or left-to-right letters;
+    None when it has as many of each (or none)."""
+    classes = bidi_classes(text[:_DIRECTION_SAMPLE])
+    rtl = classes.count("R") + classes.count("A")
+    ltr = classes.count("L")
+    if rtl == ltr:
+        return None
+    return Direction.RTL if rtl > ltr else Direction.LTR

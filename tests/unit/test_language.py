@@ -1,0 +1,52 @@
+"""Reading direction of articles from the configuration, the text and the language tag."""
+
+from __future__ import annotations
+
+import pytest
+
+from tuireader.core.language import direction_of_language, resolve_direction, text_direction
+from tuireader.core.models import Direction
+
+AUTO, RTL, LTR = Direction.AUTO, Direction.RTL, Direction.LTR
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # Arabic headlines that open with a Latin name or acronym are still Arabic.
+        ("ar", "IMF يتوقع نمو الاقتصاد المغربي بنسبة 3.9% في 2027", RTL),
+        (None, "«OCP» تعلن أرباحا قياسية", RTL),
+        # Feeds often keep a CMS's default tag while writing Arabic: the text wins.
+        ("en-US", "البنك المركزي يرفع سعر الفائدة", RTL),
+        # An English headline quoting an Arabic name stays left to right.
+        ("ar", "Morocco's central bank (بنك المغرب) raises rates", LTR),
+        ("he", "שלום עולם", RTL),
+        # No letters to go by: the tag decides, then left to right.
+        ("ar", "2027 — 3.9%", RTL),
+        (None, "2027 — 3.9%", LTR),
+        # As many letters of each: the tag, else the first letter.
+        ("ar", "abc أبج", RTL),
+        (None, "أبج abc", RTL),
+    ],
+)
+def test_resolve_direction(language: str | None, text: str, expected: Direction) -> None:
+    assert resolve_direction(AUTO, language, text) is expected
+
+
+def test_configured_direction_wins() -> None:
+    assert resolve_direction(LTR, "ar", "البنك المركزي") is LTR
+    assert resolve_direction(RTL, "en", "Central bank") is RTL
+
+
+def test_text_direction_counts_letters_not_digits_or_marks() -> None:
+    assert text_direction("") is None
+    assert text_direction("12 345 … «»") is None
+    assert text_direction("BBC عربي") is RTL  # 3 Latin letters, 4 Arabic
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("ar", RTL), ("ar-MA", RTL), ("fa_IR", RTL), ("en-us", LTR), ("", AUTO), (None, AUTO)],
+)
+def test_direction_of_language(tag: str | None, expected: Direction) -> None:
+    assert direction_of_language(tag) is expected
