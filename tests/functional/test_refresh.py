@@ -140,6 +140,24 @@ def test_retry_after_holds_the_feed_back(server: FeedServer, tmp_path: Path) -> 
     assert server.hits("/busy.xml") == 1
 
 
+def test_a_busy_server_without_retry_after_is_asked_again_by_an_explicit_refresh(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.routes["/busy.xml"] = Response(status=503)
+    db = tmp_path / "db.sqlite"
+    first = run(db, server.url("/busy.xml"))
+    assert first.feeds[0].outcome == "retry_later"  # type: ignore[attr-defined]
+    with Store(db) as store:
+        [feed] = store.feeds()
+        assert feed.retry_after is None
+        assert feed.next_fetch is not None and feed.next_fetch > datetime.now(UTC)  # backoff
+    assert run(db, server.url("/busy.xml"), scheduled=True).feeds == []  # type: ignore[attr-defined]
+    server.routes["/busy.xml"] = Response(body=rss(range(1, 3)))
+    second = run(db, server.url("/busy.xml"))
+    assert [(f.outcome, f.new) for f in second.feeds] == [("ok", 2)]  # type: ignore[attr-defined]
+    assert server.hits("/busy.xml") == 2
+
+
 def test_scheduled_refresh_only_takes_due_feeds(server: FeedServer, tmp_path: Path) -> None:
     server.routes["/feed.xml"] = Response(body=rss(range(1, 3)))
     db = tmp_path / "db.sqlite"

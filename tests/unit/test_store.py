@@ -56,6 +56,7 @@ def test_a_version_2_index_is_carried_over_to_the_ascii_tokenizer(tmp_path: Path
         "DROP TABLE search_vocab",
         "DROP INDEX articles_section_counts",  # step 4
         "DROP INDEX articles_feed_counts",
+        "ALTER TABLE feeds DROP COLUMN retry_after",  # step 5
     ]:
         db.execute(statement)
     db.execute("DROP TABLE search")
@@ -77,6 +78,22 @@ def test_a_version_2_index_is_carried_over_to_the_ascii_tokenizer(tmp_path: Path
         assert store.document_frequencies()
         store.delete_feed("https://news.example/feed")
         assert store._db.execute("SELECT count(*) FROM search").fetchone()[0] == 0
+
+
+def test_a_version_4_feed_held_back_by_a_server_stays_held_back(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    later = NOW + timedelta(hours=1)
+    with Store(path) as store:
+        store.sync_feeds([FeedConfig("https://a.example/feed"), FeedConfig("https://b.example/f")])
+        a, b = store.feeds()
+        store.record_fetch(a.id, status=429, error="busy", next_fetch=later, failed=True)
+        store.record_fetch(b.id, status=500, error="oops", next_fetch=later, failed=True)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("ALTER TABLE feeds DROP COLUMN retry_after")
+    db.execute("PRAGMA user_version = 4")
+    db.close()
+    with Store(path) as store:
+        assert [f.retry_after for f in store.feeds()] == [later, None]
 
 
 def test_store_dedupes_and_keeps_state_through_edits(store: Store) -> None:

@@ -116,6 +116,7 @@ class Feed:
     gone: bool
     failures: int
     config_url: str = ""  # as written in the configuration
+    retry_after: datetime | None = None  # the server asked for no fetch before this
 
 
 @dataclass(frozen=True, slots=True)

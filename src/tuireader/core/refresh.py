@@ -97,7 +97,7 @@ def feeds_to_refresh(feeds: Sequence[Feed], now: datetime, *, scheduled: bool) -
         if feed.gone:
             continue
         due = feed.next_fetch is None or feed.next_fetch <= now
-        held_back = feed.last_status in (429, 503) and not due
+        held_back = feed.retry_after is not None and feed.retry_after > now
         if (scheduled and due) or (not scheduled and not held_back):
             chosen.append(feed)
     return chosen
@@ -358,6 +358,7 @@ def _apply(store: Store, item: _Fetched, interval: timedelta) -> FeedReport:
         new_url=None if failed else result.permanent_url,
         gone=gone,
         failed=failed,
+        retry_after=result.retry_after,
     )
     return report
 

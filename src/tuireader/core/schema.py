@@ -95,6 +95,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX articles_section_counts ON articles (section_key, section, read);
     CREATE INDEX articles_feed_counts ON articles (feed_id, read, section_key);
     """,
+    # 5: when a server's Retry-After lets a feed be fetched again; an explicit refresh waits
+    # for that, and only that (a 429 without Retry-After is retried at once).
+    """
+    ALTER TABLE feeds ADD COLUMN retry_after TEXT;
+    UPDATE feeds SET retry_after = next_fetch WHERE last_status IN (429, 503);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -106,7 +106,7 @@ def _moment(value: str | None) -> datetime | None:
 _FEED_COLUMNS = (
     "id, url, COALESCE(NULLIF(title_override, ''), NULLIF(title, ''), url), section, direction,"
     " full_text, etag, last_modified, last_status, last_error, next_fetch, gone, failures,"
-    " config_url"
+    " config_url, retry_after"
 )
 _FEED_TITLE = "COALESCE(NULLIF(f.title_override, ''), NULLIF(f.title, ''), f.url)"
 _ROW_COLUMNS = (
@@ -227,7 +227,7 @@ class Store:
     @staticmethod
     def _feed(row: Sequence[object]) -> Feed:
         (fid, url, title, section, direction, full_text, etag, modified, status, error) = row[:10]
-        next_fetch, gone, failures, config_url = row[10:]
+        next_fetch, gone, failures, config_url, retry_after = row[10:]
         return Feed(
             id=int(str(fid)),
             url=str(url),
@@ -243,6 +243,7 @@ class Store:
             gone=bool(gone),
             failures=int(str(failures)),
             config_url=str(config_url),
+            retry_after=_moment(None if retry_after is None else str(retry_after)),
         )
 
     def record_fetch(
@@ -258,11 +259,14 @@ class Store:
         gone: bool = False,
         failed: bool = False,
         keep_validators: bool = True,
+        retry_after: datetime | None = None,
     ) -> None:
-        """Remember how a fetch went and when to try again."""
+        """Remember how a fetch went and when to try again (``retry_after``: the server's
+        own word on that)."""
         with self.transaction() as db:
             db.execute(
                 "UPDATE feeds SET last_status = ?, last_error = ?, next_fetch = ?, last_fetch = ?,"
+                " retry_after = ?,"
                 " gone = ?, failures = CASE WHEN ? THEN failures + 1 ELSE 0 END,"
                 " etag = CASE WHEN ? THEN COALESCE(?, etag) ELSE ? END,"
                 " last_modified = CASE WHEN ? THEN COALESCE(?, last_modified) ELSE ? END,"
@@ -272,6 +276,7 @@ class Store:
                     error,
                     iso(next_fetch),
                     iso(utcnow()),
+                    iso(retry_after),
                     int(gone),
                     int(failed),
                     int(keep_validators),
