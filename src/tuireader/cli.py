@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import click
 
@@ -43,7 +43,10 @@ from tuireader.text.sanitize import sanitize_text
 
 if TYPE_CHECKING:
     from tuireader.core.refresh import FeedReport, RefreshReport
-    from tuireader.text import ShapeMode
+    from tuireader.text import BidiMode, ShapeMode
+
+# Fits untrusted text into a number of terminal cells, for printing.
+Fitter = Callable[[str, int], str]
 
 # Commands import what they need themselves: the reader must not wait for the fetching and
 # parsing stack to load before it paints.
@@ -69,20 +72,23 @@ class Context:
             shape_config=config.ui.shape,
         )
 
-    def visual(self) -> Callable[[str], str]:
-        """How to print a title on this terminal: laid out right to left in app mode (on a
-        terminal only; piped output stays in logical order, for other programs)."""
+    def visual(self) -> Fitter:
+        """How to print a title on this terminal in at most a given width: laid out for the
+        bidi mode (right to left in app mode) and cut at its logical end. Piped output stays
+        whole and in logical order, for other programs. Sanitized either way."""
+        if not sys.stdout.isatty():
+            return lambda text, _width: sanitize_text(text)
+        from tuireader.text import one_line
+
         modes = self.modes(self.config())
-        if not sys.stdout.isatty() or modes.bidi != "app":
-            return str
-        from tuireader.text import layout_text
-
         shape: ShapeMode = "on" if modes.shape else "off"
+        bidi = cast("BidiMode", modes.bidi)
 
-        def lay_out(text: str) -> str:
-            return layout_text(text, 10_000, bidi="app", shape=shape)[0].strip()
+        def fit(text: str, width: int) -> str:
+            # Sanitized before the layout: the sanitizer would undo the letter joining.
+            return one_line(sanitize_text(text), width, bidi=bidi, shape=shape)
 
-        return lay_out
+        return fit
 
     def config(self) -> Config:
         try:
@@ -398,15 +404,28 @@ def article_json(row: ArticleRow) -> dict[str, Any]:
     }
 
 
-def print_rows(rows: list[ArticleRow], as_json: bool, visual: Callable[[str], str] = str) -> None:
-    """Articles as JSON, or one line each with titles laid out by ``visual``."""
+# One article per line: "{id:>6} {marks} {date}  {title}  ·  {feed}".
+_ROW_PREFIX_CELLS = 6 + 1 + 2 + 1 + 16 + 2
+_ROW_SEPARATOR = "  ·  "
+
+
+def _logical(text: str, _width: int) -> str:
+    return sanitize_text(text)
+
+
+def print_rows(rows: list[ArticleRow], as_json: bool, fit: Fitter = _logical) -> None:
+    """Articles as JSON, or one line each with the titles fitted by ``fit`` to the terminal
+    (the article's title gets two thirds of what the date leaves, its feed the rest)."""
     if as_json:
         print_json([article_json(r) for r in rows])
         return
+    room = max(_width(None) - _ROW_PREFIX_CELLS - len(_ROW_SEPARATOR), 20)
+    title_cells = room * 2 // 3
     for row in rows:
         marks = ("*" if row.starred else " ") + (" " if row.read else "N")
         when = row.published.strftime("%Y-%m-%d %H:%M")
-        say(f"{row.id:>6} {marks} {when}  {visual(row.title)}  ·  {visual(row.feed_title)}")
+        title, feed = fit(row.title, title_cells), fit(row.feed_title, room - title_cells)
+        click.echo(f"{row.id:>6} {marks} {when}  {title}{_ROW_SEPARATOR}{feed}")
 
 
 @main.command("articles")
@@ -584,11 +603,13 @@ def related_command(context: Context, article_id: int, limit: int, as_json: bool
             ]
         )
         return
-    visual = context.visual()
+    fit = context.visual()
+    room = max(_width(None) - 9 - len("also reported by : "), 20)
     for entry in entries:
-        print_rows([entry.row], False, visual)
+        print_rows([entry.row], False, fit)
         for row in entry.also:
-            say(f"{'':>9}also reported by {visual(row.feed_title)}: {visual(row.title)}")
+            feed, title = fit(row.feed_title, room // 3), fit(row.title, room - room // 3)
+            click.echo(f"{'':>9}also reported by {feed}: {title}")
 
 
 # --- the terminal ------------------------------------------------------------------------------

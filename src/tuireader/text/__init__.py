@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         VisualLine,
         layout_paragraph,
         layout_text,
+        one_line,
     )
     from tuireader.text.sanitize import sanitize_text
 
@@ -54,6 +55,7 @@ _MODULE_OF = {
             "VisualLine",
             "layout_paragraph",
             "layout_text",
+            "one_line",
         ),
         "layout",
     ),
@@ -71,6 +73,7 @@ __all__ = [
     "VisualLine",
     "layout_paragraph",
     "layout_text",
+    "one_line",
     "paragraph_direction",
     "resolve_paragraph",
     "sanitize_text",

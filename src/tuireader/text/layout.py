@@ -316,6 +316,41 @@ def layout_paragraph(
     return _cached_layout(text, "app", shape, base_dir).visual_lines(width)
 
 
+ELLIPSIS = "…"
+_WIDE = 100_000  # a width no single line reaches
+
+
+@lru_cache(maxsize=8192)
+def one_line(
+    text: str,
+    width: int,
+    *,
+    bidi: BidiMode = "app",
+    shape: ShapeMode = "off",
+    base_dir: BaseDir = "auto",
+) -> str:
+    """``text`` as one visual line of at most ``width`` cells, cut at its logical end with
+    "…" (the left edge of a right-to-left title). Runs of whitespace count as one space."""
+    _check_modes(bidi, shape)
+    text = " ".join(text.split())
+    if not text or width < 1:
+        return ""
+    whole = _cached_layout(text, bidi, shape, base_dir).visual_lines(_WIDE)[0]
+    if cell_len(whole) <= width:
+        return whole
+    # The longest logical prefix that fits with its ellipsis.
+    low, high, best = 0, len(text), ELLIPSIS[:width]
+    while low < high:
+        middle = (low + high + 1) // 2
+        prefix = text[:middle].rstrip() + ELLIPSIS
+        visual = _cached_layout(prefix, bidi, shape, base_dir).visual_lines(_WIDE)[0]
+        if cell_len(visual) <= width:
+            best, low = visual, middle
+        else:
+            high = middle - 1
+    return best
+
+
 def layout_text(
     text: str,
     width: int,

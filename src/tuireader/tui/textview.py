@@ -11,10 +11,9 @@ from rich.style import Style
 from textual.strip import Strip
 
 from tuireader.core.reading import ReadingLine
-from tuireader.text import ParagraphLayout
+from tuireader.text import ParagraphLayout, one_line
 
-ELLIPSIS = "…"
-_WIDE = 100_000  # a width no title reaches: one logical line
+_WIDE = 100_000  # a width no message reaches: one logical line
 
 
 class TextPainter:
@@ -46,8 +45,9 @@ class TextPainter:
 
     def one_line(self, text: str, width: int, base_dir: str = "auto") -> str:
         """``text`` on one line of at most ``width`` cells, cut at its logical end with "…"."""
-        clean = " ".join(text.split())
-        return _one_line(clean, max(width, 1), self.bidi, self.shape_mode, base_dir)
+        return one_line(
+            text, max(width, 1), bidi=self.bidi, shape=self.shape_mode, base_dir=base_dir
+        )
 
     def aligned(self, text: str, width: int, style: Style, base_dir: str = "auto") -> list[Segment]:
         """One line of ``text``: right-aligned when it reads right to left (not in off mode).
@@ -75,27 +75,6 @@ class TextPainter:
 @lru_cache(maxsize=8192)
 def _prepared(text: str, bidi: str, shape: str, base_dir: str) -> ParagraphLayout:
     return ParagraphLayout.for_mode(text, bidi=bidi, shape=shape, base_dir=base_dir)  # type: ignore[arg-type]
-
-
-@lru_cache(maxsize=8192)
-def _one_line(text: str, width: int, bidi: str, shape: str, base_dir: str) -> str:
-    if not text:
-        return ""
-    whole = _prepared(text, bidi, shape, base_dir).visual_lines(_WIDE)[0]
-    if cell_len(whole) <= width:
-        return whole
-    # The longest logical prefix that fits with its ellipsis: the cut is at the logical end,
-    # which is the left edge of a right-to-left title.
-    low, high, best = 0, len(text), ELLIPSIS[:width]
-    while low < high:
-        middle = (low + high + 1) // 2
-        prefix = text[:middle].rstrip() + ELLIPSIS
-        visual = _prepared(prefix, bidi, shape, base_dir).visual_lines(_WIDE)[0]
-        if cell_len(visual) <= width:
-            best, low = visual, middle
-        else:
-            high = middle - 1
-    return best
 
 
 def reading_strips(
