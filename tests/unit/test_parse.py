@@ -247,9 +247,10 @@ def test_windows_1256_gives_the_right_arabic(
 
 @pytest.mark.parametrize("declared", ["ISO-8859-1", "windows-1252", "iso-8859-15"])
 def test_windows_1256_declared_as_western_in_the_document(declared: str) -> None:
-    body = f'<?xml version="1.0" encoding="{declared}"?>'.encode() + load(
-        "arabic_cp1256_undeclared.xml"
-    ).split(b"?>", 1)[-1]
+    body = (
+        f'<?xml version="1.0" encoding="{declared}"?>'.encode()
+        + load("arabic_cp1256_undeclared.xml").split(b"?>", 1)[-1]
+    )
     feed = parse_feed(body, url=URL, now=NOW)
     assert (feed.title, feed.entries[0].title) == (ARABIC_TITLE, ARABIC_ENTRY)
     assert "windows-1256" in (feed.warning or "")

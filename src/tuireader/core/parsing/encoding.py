@@ -99,10 +99,10 @@ def decode_body(body: bytes, content_type: str | None) -> DecodedBody | None:
     cut = _utf8_cut_short(body)
     if cut is not None:
         return DecodedBody(cut, "utf-8", "the feed ends in the middle of a character")
-    if declared and declared[0] in _WESTERN_SINGLE_BYTE:
-        if _reads_as_arabic_windows_1256(body[:_SAMPLE]):
-            text = body.decode("cp1256", errors="replace")
-            return DecodedBody(text, "cp1256", _mismatch_note(declared, "cp1256"))
+    western = bool(declared) and declared[0] in _WESTERN_SINGLE_BYTE
+    if western and _reads_as_arabic_windows_1256(body[:_SAMPLE]):
+        arabic = body.decode("cp1256", errors="replace")
+        return DecodedBody(arabic, "cp1256", _mismatch_note(declared, "cp1256"))
     for name in declared:
         text = _try_decode(body, _WEB_ALIASES.get(name, name))
         if text is not None:
