@@ -22,7 +22,9 @@ from tuireader.core.store import Store
 from tuireader.text import layout_paragraph
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-ARABIC = "ارتفاع التضخم إلى 3.5% في (المغرب) حسب تقرير IMF لعام 2024 وتوقعات بتراجعه في السنة المقبلة"
+ARABIC = (
+    "ارتفاع التضخم إلى 3.5% في (المغرب) حسب تقرير IMF لعام 2024 وتوقعات بتراجعه في السنة المقبلة"
+)
 ENGLISH = "Kestrel telescope enters safe mode after a gyroscope fault over the weekend"
 COLUMNS = 70
 

@@ -158,9 +158,21 @@ async def test_temporary_redirect_sets_only_final_url(server: FeedServer, status
     assert result.permanent_url is None
 
 
-async def test_permanent_then_temporary_redirect_is_not_permanent(server: FeedServer) -> None:
+async def test_permanent_then_temporary_redirect_moves_to_the_permanent_target(
+    server: FeedServer,
+) -> None:
+    # /a has moved to /b for good; /b sends readers elsewhere for now.
     server.routes["/a"] = redirect(server.url("/b"), 301)
     server.routes["/b"] = redirect(server.url("/feed"), 302)
+    server.routes["/feed"] = Response(body=FEED)
+    result = await fetch_one(server.url("/a"))
+    assert result.final_url == server.url("/feed")
+    assert result.permanent_url == server.url("/b")
+
+
+async def test_temporary_then_permanent_redirect_is_not_a_move(server: FeedServer) -> None:
+    server.routes["/a"] = redirect(server.url("/b"), 307)
+    server.routes["/b"] = redirect(server.url("/feed"), 308)
     server.routes["/feed"] = Response(body=FEED)
     result = await fetch_one(server.url("/a"))
     assert result.final_url == server.url("/feed")

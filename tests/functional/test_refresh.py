@@ -115,6 +115,24 @@ def test_permanent_redirect_moves_the_feed(server: FeedServer, tmp_path: Path) -
         assert store.count(ArticleQuery(starred=True)) == 1
 
 
+def test_a_permanent_redirect_to_a_page_that_is_no_feed_is_not_a_move(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.routes["/parking.html"] = Response(
+        body=b"<html><body><p>This domain is for sale</p></body></html>",
+        headers={"Content-Type": "text/html"},
+    )
+    server.routes["/feed.xml"] = redirect(server.url("/parking.html"), status=301)
+    db = tmp_path / "db.sqlite"
+    report = run(db, server.url("/feed.xml"))
+    assert report.feeds[0].outcome == "parse_error"  # type: ignore[attr-defined]
+    server.routes["/feed.xml"] = Response(body=rss(range(1, 3)))  # the site is back
+    again = run(db, server.url("/feed.xml"))
+    assert [(f.outcome, f.new) for f in again.feeds] == [("ok", 2)]  # type: ignore[attr-defined]
+    with Store(db) as store:
+        assert store.feeds()[0].url == server.url("/feed.xml")
+
+
 def test_gone_feeds_stop_being_polled(server: FeedServer, tmp_path: Path) -> None:
     server.routes["/gone.xml"] = Response(status=410)
     db = tmp_path / "db.sqlite"

@@ -366,10 +366,18 @@ async def _discard_short_body(response: httpx.Response) -> None:
 
 
 def _permanent_url(response: httpx.Response) -> str | None:
+    """Where the feed has moved for good: the target of the redirects that are permanent
+    from the first one on (A -301-> B -302-> C moved to B; A -302-> B -301-> C did not)."""
     hops = response.history
-    if hops and all(hop.status_code in _PERMANENT_REDIRECTS for hop in hops):
-        return str(response.url)
-    return None
+    if not hops:
+        return None
+    targets = [*(hop.url for hop in hops[1:]), response.url]
+    moved: httpx.URL | None = None
+    for hop, target in zip(hops, targets, strict=True):
+        if hop.status_code not in _PERMANENT_REDIRECTS:
+            break
+        moved = target
+    return None if moved is None else str(moved)
 
 
 # --- redirects, as httpx's client follows them -------------------------------------------------

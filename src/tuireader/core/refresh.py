@@ -304,7 +304,8 @@ def _apply(store: Store, item: _Fetched, interval: timedelta) -> FeedReport:
     retry = now + backoff_delay(feed.failures + 1)
     report = FeedReport(feed.id, feed.url, feed.title, result.outcome.value, error=result.error)
     if isinstance(prepared, Exception):  # a FeedParseError, in words
-        # No validators kept: the next fetch must get the whole body to try again.
+        # No validators kept: the next fetch must get the whole body to try again. Nor the
+        # new URL: a feed that "moved" to a parking page has not moved.
         store.record_fetch(
             feed.id,
             status=result.status,
@@ -312,7 +313,6 @@ def _apply(store: Store, item: _Fetched, interval: timedelta) -> FeedReport:
             next_fetch=retry,
             failed=True,
             keep_validators=False,
-            new_url=result.permanent_url,
         )
         return replace(report, outcome="parse_error", error=str(prepared))
     if prepared is not None:
