@@ -262,7 +262,8 @@ def feeds_add(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def feeds_list(context: Context, as_json: bool) -> None:
-    """List subscriptions with their state."""
+    """List subscriptions with their state (and stored feeds no longer in the config)."""
+    configured = {feed.url for feed in context.config().feeds}
     with context.store() as store:
         counts = store.feed_counts()
     if as_json:
@@ -270,6 +271,8 @@ def feeds_list(context: Context, as_json: bool) -> None:
             [
                 {
                     "url": c.feed.url,
+                    "config_url": c.feed.config_url,
+                    "configured": c.feed.config_url in configured,
                     "title": c.feed.title,
                     "section": c.feed.section,
                     "articles": c.total,
@@ -284,23 +287,40 @@ def feeds_list(context: Context, as_json: bool) -> None:
         )
         return
     for c in counts:
-        state = "gone" if c.feed.gone else (c.feed.last_error or "ok")
-        say(f"{c.feed.title}  {c.feed.url}  {c.total} articles, {c.unread} unread  [{state}]")
+        feed = c.feed
+        if feed.config_url not in configured:
+            state = "not in the config: `feeds remove` deletes it"
+        elif feed.gone:
+            state = "gone"
+        elif feed.last_status is None:
+            state = "not fetched yet"
+        else:
+            state = feed.last_error or "ok"
+        title = f"{feed.title}  " if feed.title != feed.url else ""
+        articles = f"{c.total} article{'s' if c.total != 1 else ''}, {c.unread} unread"
+        say(f"{title}{feed.url}  {articles}  [{state}]")
 
 
 @feeds.command("remove")
 @click.argument("url")
 @click.pass_obj
 def feeds_remove(context: Context, url: str) -> None:
-    """Unsubscribe from URL (its articles are deleted)."""
+    """Unsubscribe from URL (its articles are deleted).
+
+    URL is the one in the config, or the one `feeds list` shows after a permanent redirect.
+    """
+    url = url.strip()
+    with context.store() as store:
+        stored = next((f for f in store.feeds() if url in (f.url, f.config_url)), None)
+    config_url = stored.config_url if stored is not None else url
     try:
-        removed = remove_feed(context.paths.config_file, url.strip())
+        in_config = remove_feed(context.paths.config_file, config_url)
     except ConfigError as exc:
         fail(str(exc))
-    if not removed:
+    if not in_config and stored is None:
         fail(f"not subscribed: {url}")
     with context.store() as store:
-        store.delete_feed(url.strip())
+        store.delete_feed(config_url)
     say(f"removed {url}")
 
 
@@ -334,8 +354,11 @@ def export_opml(context: Context, file: Path | None) -> None:
     text = write_opml((f.url, f.title or titles.get(f.url, f.url), f.section) for f in config.feeds)
     if file is None:
         click.echo(text, nl=False)
-    else:
+        return
+    try:
         file.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {file}: {exc.strerror or exc}")
 
 
 # --- refresh and articles ----------------------------------------------------------------------
@@ -454,7 +477,7 @@ def articles_command(
             if feed_id is None:
                 fail(f"no such feed: {feed_url}")
         query = ArticleQuery(
-            section_key=section_key(section) if section else None,
+            section_key=_known_section(store, section),
             feed_id=feed_id,
             unread=unread,
             starred=starred,
@@ -464,23 +487,45 @@ def articles_command(
 
 @main.command("mark")
 @click.argument("article_ids", nargs=-1, required=True, type=int)
-@click.option("--read", "state", flag_value="read", help="Mark read.")
-@click.option("--unread", "state", flag_value="unread", help="Mark unread.")
-@click.option("--star", "state", flag_value="star", help="Star.")
-@click.option("--unstar", "state", flag_value="unstar", help="Remove the star.")
+@click.option("--read", is_flag=True, help="Mark read.")
+@click.option("--unread", is_flag=True, help="Mark unread.")
+@click.option("--star", is_flag=True, help="Star.")
+@click.option("--unstar", is_flag=True, help="Remove the star.")
 @click.pass_obj
-def mark_command(context: Context, article_ids: tuple[int, ...], state: str | None) -> None:
-    """Mark articles read or unread, starred or not."""
-    if state is None:
+def mark_command(
+    context: Context,
+    article_ids: tuple[int, ...],
+    read: bool,
+    unread: bool,
+    star: bool,
+    unstar: bool,
+) -> None:
+    """Mark articles read or unread, starred or not (--read --star does both)."""
+    if not (read or unread or star or unstar):
         fail("say what to mark: --read, --unread, --star or --unstar")
+    if (read and unread) or (star and unstar):
+        fail("--read and --unread, or --star and --unstar, cannot go together")
     with context.store() as store:
         missing = [i for i in article_ids if store.article(i) is None]
         if missing:
             fail(f"no such article: {', '.join(map(str, missing))}")
-        if state in ("read", "unread"):
-            store.set_read(article_ids, state == "read")
-        else:
-            store.set_starred(article_ids, state == "star")
+        if read or unread:
+            store.set_read(article_ids, read)
+        if star or unstar:
+            store.set_starred(article_ids, star)
+
+
+def _known_section(store: Store, name: str | None) -> str | None:
+    """The key of section ``name`` (any spelling), None for none; an error for a section
+    that has no articles, naming those that do."""
+    if name is None:
+        return None
+    key = section_key(name)
+    sections = store.sections()
+    if key not in {section.key for section in sections}:
+        known = ", ".join(section.name for section in sections) or "none yet"
+        fail(f"no such section: {name} (sections: {known})")
+    return key
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -570,7 +615,7 @@ def search_command(
         rows = search(
             store,
             " ".join(query),
-            section_key=section_key(section) if section else None,
+            section_key=_known_section(store, section),
             limit=limit,
             prefix=False,
         )

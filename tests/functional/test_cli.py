@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tests.feedgen import rss, rss_item
-from tests.feedserver import FeedServer, Response
+from tests.feedserver import FeedServer, Response, redirect
 from tuireader.cli import main
 
 
@@ -124,3 +124,93 @@ def test_printed_strings_are_sanitized(server: FeedServer, tui: Tui) -> None:
     output = tui("articles").output
     assert "\x1b" not in output and "\x07" not in output and "\u009b" not in output
     assert "[bold red]x[/]" in output
+
+
+def test_a_moved_or_unconfigured_feed_can_be_removed_by_the_url_listed(
+    server: FeedServer, tui: Tui
+) -> None:
+    server.routes["/new.xml"] = Response(body=rss(range(1, 3)))
+    server.routes["/old.xml"] = redirect(server.url("/new.xml"), status=301)
+    server.routes["/b.xml"] = Response(body=rss(range(10, 12)))
+    tui("feeds", "add", server.url("/old.xml"))
+    tui("feeds", "add", server.url("/b.xml"))
+    assert tui("refresh").exit_code == 0
+    listed = tui("feeds", "list").output
+    assert server.url("/new.xml") in listed and server.url("/old.xml") not in listed
+    assert tui("feeds", "remove", server.url("/new.xml")).exit_code == 0
+    assert "old.xml" not in tui.config.read_text(encoding="utf-8")
+
+    tui.config.write_text("", encoding="utf-8")  # the other feed taken out by hand
+    [orphan] = json.loads(tui("feeds", "list", "--json").output)
+    assert (orphan["url"], orphan["configured"], orphan["articles"]) == (
+        server.url("/b.xml"),
+        False,
+        2,
+    )
+    assert "not in the config" in tui("feeds", "list").output
+    assert tui("feeds", "remove", server.url("/b.xml")).exit_code == 0
+    assert json.loads(tui("feeds", "list", "--json").output) == []
+    assert tui("feeds", "remove", server.url("/b.xml")).exit_code == 2
+
+
+def test_mark_takes_both_kinds_of_state_and_refuses_contradictions(
+    server: FeedServer, tui: Tui
+) -> None:
+    server.routes["/a.xml"] = Response(body=rss(range(1, 3)))
+    tui("feeds", "add", server.url("/a.xml"))
+    tui("refresh")
+    first = json.loads(tui("articles", "--json").output)[0]["id"]
+    assert tui("mark", str(first), "--read", "--star").exit_code == 0
+    [row] = json.loads(tui("articles", "--starred", "--json").output)
+    assert (row["id"], row["read"], row["starred"]) == (first, True, True)
+    assert tui("mark", str(first), "--unread", "--read").exit_code == 2
+    assert tui("mark", str(first), "--star", "--unstar").exit_code == 2
+    assert tui("mark", str(first)).exit_code == 2
+
+
+def test_an_unknown_section_is_an_error_naming_the_known_ones(server: FeedServer, tui: Tui) -> None:
+    server.routes["/a.xml"] = Response(body=rss(range(1, 3)))
+    tui("feeds", "add", server.url("/a.xml"))
+    tui("refresh")
+    for command in (["articles"], ["search", "المغرب"]):
+        result = tui(*command, "--section", "nonexistent")
+        assert result.exit_code == 2
+        assert "no such section: nonexistent (sections: سياسة)" in result.output
+
+
+def test_unusable_files_give_one_line_not_a_traceback(tui: Tui, tmp_path: Path) -> None:
+    directory = tmp_path / "a-directory"
+    directory.mkdir()
+    not_utf8 = tmp_path / "latin1.toml"
+    not_utf8.write_bytes(b'[ui]\ntheme = "caf\xe9"\n')
+    for config in (directory, not_utf8):
+        for command in (["feeds", "add", "https://a.example/feed"], ["feeds", "remove", "x"]):
+            runner = CliRunner()
+            result = runner.invoke(main, ["--config", str(config), *command])
+            assert result.exit_code == 2, result.output
+            assert result.exception is None or isinstance(result.exception, SystemExit)
+            assert str(config) in result.output
+    exported = tui("export", str(tmp_path / "missing" / "out.opml"))
+    assert exported.exit_code == 2
+    assert "cannot write" in exported.output
+
+
+def test_config_strings_are_sanitized_in_the_file_and_the_output(
+    server: FeedServer, tui: Tui
+) -> None:
+    server.routes["/a.xml"] = Response(body=rss(range(1, 2)))
+    hostile = "Bad\x1b[31mTitle\x07 \u009b2J"
+    tui("feeds", "add", server.url("/a.xml"), "--title", hostile, "--section", "\x1b]0;x\x07سياسة")
+    written = tui.config.read_text(encoding="utf-8")
+    assert "\\u001b" not in written and "\\u0007" not in written
+    assert 'title = "Bad[31mTitle 2J"' in written
+    assert tui("export").exit_code == 0
+    # Also what was written into the file by hand.
+    tui.config.write_text(
+        f'[[feed]]\nurl = "{server.url("/a.xml")}"\ntitle = "A\\u009bB\\u001b[2J"\n',
+        encoding="utf-8",
+    )
+    tui("refresh")
+    for output in (tui("feeds", "list", "--json").output, tui("refresh", "--json").output):
+        assert "\\u009b" not in output and "\\u001b" not in output and "\x9b" not in output
+    assert '"title": "AB[2J"' in tui("feeds", "list", "--json").output

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from tuireader.core.models import Direction, FullText
 from tuireader.core.urls import is_feed_url
+from tuireader.text.sanitize import sanitize_text
 
 if TYPE_CHECKING:
     import tomlkit
@@ -98,13 +99,18 @@ TEMPLATE = """\
 
 def load_config(path: Path) -> Config:
     """Read ``path``; a missing file is an empty configuration. Raises ConfigError."""
+    text = _read_text(path)
+    return Config() if text is None else parse_config(text, path)
+
+
+def _read_text(path: Path) -> str | None:
+    """The file's text, None when there is no file; ConfigError when it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Config()
+        return None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc})") from exc
-    return parse_config(text, path)
 
 
 def parse_config(text: str, path: Path) -> Config:
@@ -173,7 +179,8 @@ class _Validator:
             if key in raw:
                 if not isinstance(raw[key], str):
                     raise self.fail(f"{prefix}.{key}", "must be a string", "[[feed]]", index)
-                values[key] = raw[key].strip() or None
+                # Printed and shown like a feed's own strings: sanitized the same way.
+                values[key] = " ".join(sanitize_text(raw[key]).split()) or None
         for key, enum in (("direction", Direction), ("full_text", FullText)):
             if key in raw:
                 choices = [m.value for m in enum]
@@ -247,9 +254,8 @@ def _line_of_key(text: str, key: str, table: str | None, index: int) -> int | No
 def _read_document(path: Path) -> tomlkit.TOMLDocument:
     import tomlkit
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = _read_text(path)
+    if text is None:
         text = TEMPLATE
     parse_config(text, path)  # refuse to edit a file that is already broken
     return tomlkit.parse(text)
@@ -261,9 +267,12 @@ def _write_document(path: Path, document: tomlkit.TOMLDocument) -> None:
     import tomlkit
 
     target = path.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(prefix=".config-", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+        handle, temporary = tempfile.mkstemp(prefix=".config-", dir=target.parent)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write the file ({exc})") from exc
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(tomlkit.dumps(document))
@@ -271,6 +280,9 @@ def _write_document(path: Path, document: tomlkit.TOMLDocument) -> None:
             os.fsync(out.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, target)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise ConfigError(f"{path}: cannot write the file ({exc})") from exc
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -292,10 +304,10 @@ def add_feeds(path: Path, feeds: list[FeedConfig]) -> list[FeedConfig]:
             continue
         table = tomlkit.table()
         table.add("url", feed.url)
-        if feed.title:
-            table.add("title", feed.title)
-        if feed.section:
-            table.add("section", feed.section)
+        for key, value in (("title", feed.title), ("section", feed.section)):
+            clean = " ".join(sanitize_text(value or "").split())
+            if clean:
+                table.add(key, clean)
         if feed.direction is not Direction.AUTO:
             table.add("direction", feed.direction.value)
         if feed.full_text is not FullText.AUTO:
