@@ -259,3 +259,46 @@ def test_the_sections_pane_counts_read_indexes_not_article_rows(store: Store) ->
         assert "COVERING INDEX" in plan, plan
     sections = store.sections()
     assert sum(s.total for s in sections) == 3 and sum(s.unread for s in sections) == 2
+
+
+def test_editing_a_feed_in_the_config_files_its_stored_articles_again(store: Store) -> None:
+    url = "https://news.example/feed"
+    untagged = entry(3, categories=(), title="IMF: growth at 3.9% for Morocco")
+    store.store_feed(store.feeds()[0], feed_of(entry(1), entry(2), untagged), now=NOW)
+
+    def filed() -> dict[str, tuple[str, str]]:
+        return {a.title: (a.section, a.direction.value) for a in store.articles()}
+
+    assert filed() == {
+        "خبر رقم 1": ("الاقتصاد", "rtl"),
+        "خبر رقم 2": ("سياسة", "rtl"),
+        untagged.title: ("أخبار اليوم", "ltr"),  # no category: the feed's title
+    }
+    store.sync_feeds([FeedConfig(url, title="المدار")])
+    assert filed()[untagged.title] == ("المدار", "ltr")
+    store.sync_feeds([FeedConfig(url, title="المدار", section="منوعات")])
+    assert set(filed().values()) == {("منوعات", "rtl"), ("منوعات", "ltr")}
+    store.sync_feeds([FeedConfig(url, title="المدار", section="منوعات", direction=Direction.RTL)])
+    assert set(filed().values()) == {("منوعات", "rtl")}
+    store.sync_feeds([FeedConfig(url)])  # back to the feed's own categories and text
+    assert filed()["خبر رقم 2"] == ("سياسة", "rtl")
+    assert filed()[untagged.title] == ("أخبار اليوم", "ltr")
+    assert [s.name for s in store.sections()].count("منوعات") == 0
+
+
+def test_rows_show_a_section_by_its_most_common_spelling(store: Store) -> None:
+    spellings = ("الاقتصاد", "اقتصاد", "الاقتصاد", "إقتصاد")
+    entries = [entry(n * 2 + 1, categories=(name,)) for n, name in enumerate(spellings)]
+    store.store_feed(store.feeds()[0], feed_of(*entries), now=NOW)
+    assert {row.section for row in store.articles()} == {"الاقتصاد"}
+    assert {row.section for row in store.rows_by_id([r.id for r in store.articles()])} == {
+        "الاقتصاد"
+    }
+    first = store.articles()[0]
+    article = store.article(first.id)
+    assert article is not None and article.section == "الاقتصاد"
+    # Another connection's write changes the count: the spelling follows.
+    with Store(store.path) as other:
+        more = [entry(n, categories=("اقتصاد",)) for n in range(11, 19, 2)]
+        other.store_feed(other.feeds()[0], feed_of(*entries, *more), now=NOW)
+    assert {row.section for row in store.articles()} == {"اقتصاد"}

@@ -111,7 +111,7 @@ _FEED_COLUMNS = (
 _FEED_TITLE = "COALESCE(NULLIF(f.title_override, ''), NULLIF(f.title, ''), f.url)"
 _ROW_COLUMNS = (
     f"a.id, a.feed_id, {_FEED_TITLE}, a.title, a.link,"
-    " a.section, a.categories, a.published, a.direction, a.read, a.starred"
+    " a.section, a.categories, a.published, a.direction, a.read, a.starred, a.section_key"
 )
 
 
@@ -134,6 +134,8 @@ class Store:
             raise StoreError(f"cannot open the database {path}: {exc}") from exc
         self._lock = threading.RLock()
         self._depth = 0  # transactions open in the thread holding the lock
+        self._names: dict[str, str] = {}
+        self._names_version: tuple[int, int] | None = None
 
     def close(self) -> None:
         self._db.close()
@@ -191,13 +193,20 @@ class Store:
     def sync_feeds(self, feeds: Sequence[FeedConfig], *, prune: bool = False) -> None:
         """Add and update the configured feeds. Feeds missing from the configuration keep
         their articles (a config file emptied by mistake must not delete starred articles)
-        unless ``prune`` is set; `feeds remove` deletes one on purpose."""
+        unless ``prune`` is set; `feeds remove` deletes one on purpose. A feed whose
+        section, title or direction changed has its stored articles filed again."""
         with self.transaction() as db:
             wanted = {f.url: f for f in feeds}
-            stored = dict(db.execute("SELECT config_url, id FROM feeds").fetchall())
-            for url, feed_id in stored.items():
+            stored = {
+                row[0]: row[1:]
+                for row in db.execute(
+                    "SELECT config_url, id, section, title_override, direction FROM feeds"
+                )
+            }
+            for url, (feed_id, *_) in stored.items():
                 if prune and url not in wanted:
                     db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+            changed: list[tuple[int, bool, bool]] = []
             for feed in feeds:
                 db.execute(
                     "INSERT INTO feeds (config_url, url, title_override, section, direction,"
@@ -213,6 +222,47 @@ class Store:
                         feed.full_text.value,
                     ),
                 )
+                if feed.url in stored:
+                    feed_id, section, title, direction = stored[feed.url]
+                    refile = (section, title) != (feed.section, feed.title or "")
+                    redirect = direction != feed.direction.value
+                    if refile or redirect:
+                        changed.append((feed_id, refile, redirect))
+            for feed_id, refile, redirect in changed:
+                self._file_again(feed_id, sections=refile, directions=redirect)
+
+    def _file_again(self, feed_id: int, *, sections: bool, directions: bool) -> None:
+        """Work out the section and/or direction of a feed's stored articles again from its
+        settings, as ``core.ingest`` does for new ones (inside the caller's transaction)."""
+        from tuireader.core.language import resolve_direction
+        from tuireader.core.sections import primary_section
+
+        feed = next(f for f in self.feeds() if f.id == feed_id)
+        updates = []
+        for (
+            article_id,
+            categories,
+            language,
+            title,
+            summary,
+            section,
+            key,
+            direction,
+        ) in self._db.execute(
+            "SELECT id, categories, language, title, summary, section, section_key,"
+            " direction FROM articles WHERE feed_id = ?",
+            (feed_id,),
+        ):
+            if sections:
+                first = tuple(json.loads(categories))[:1]
+                section, key = primary_section(feed.section, first, feed.title)
+            if directions:
+                direction = resolve_direction(feed.direction, language, title or summary).value
+            updates.append((section, key, direction, article_id))
+        self._db.executemany(
+            "UPDATE articles SET section = ?, section_key = ?, direction = ? WHERE id = ?",
+            updates,
+        )
 
     def delete_feed(self, config_url: str) -> bool:
         """Delete a feed and its articles; return whether it was there."""
@@ -419,7 +469,8 @@ class Store:
             " ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
-        return [_article_row(row) for row in rows]
+        names = self.section_names()
+        return [_article_row(row, names) for row in rows]
 
     def position(self, query: ArticleQuery, article_id: int) -> int | None:
         """Where an article stands in ``articles(query)`` (newest first), None if not there."""
@@ -475,7 +526,8 @@ class Store:
             f" WHERE a.id IN ({marks})",
             list(ids),
         ).fetchall()
-        by_id = {row.id: row for row in map(_article_row, rows)}
+        names = self.section_names()
+        by_id = {row.id: row for row in (_article_row(r, names) for r in rows)}
         return [by_id[i] for i in ids if i in by_id]
 
     def article(self, article_id: int) -> Article | None:
@@ -483,7 +535,7 @@ class Store:
             f"SELECT a.id, a.feed_id, {_FEED_TITLE},"
             " f.url, a.guid, a.link, a.title, a.author, a.published, a.updated, a.summary,"
             " a.content, a.full_text, a.full_text_error, a.language, a.direction, a.categories,"
-            " a.section, a.read, a.starred, a.first_seen"
+            " a.section, a.read, a.starred, a.first_seen, a.section_key"
             " FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
             (article_id,),
         ).fetchone()
@@ -507,7 +559,7 @@ class Store:
             language=row[14],
             direction=Direction(row[15]),
             categories=tuple(json.loads(row[16])),
-            section=row[17],
+            section=self.section_names().get(row[21], row[17]),
             read=bool(row[18]),
             starred=bool(row[19]),
             first_seen=datetime.fromisoformat(row[20]),
@@ -566,6 +618,15 @@ class Store:
             merged[key] = (best_name, best_count, all_total + total, all_unread + unread)
         sections = [SectionCount(k, v[0], v[2], v[3]) for k, v in merged.items()]
         return sorted(sections, key=lambda s: (-s.total, s.name))
+
+    def section_names(self) -> dict[str, str]:
+        """Section key → the spelling ``sections()`` shows (the most common one); worked
+        out again only after a write, by this connection or another."""
+        version = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes)
+        if version != self._names_version:
+            self._names = {section.key: section.name for section in self.sections()}
+            self._names_version = version
+        return self._names
 
     def feed_counts(self) -> list[FeedCount]:
         """Every feed with counts, and one of its articles' section keys (the greatest) to
@@ -681,14 +742,15 @@ class Store:
         return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
 
-def _article_row(row: Sequence[object]) -> ArticleRow:
+def _article_row(row: Sequence[object], names: dict[str, str]) -> ArticleRow:
+    """A row of ``_ROW_COLUMNS``, its section shown as ``names`` spells its key."""
     return ArticleRow(
         id=int(str(row[0])),
         feed_id=int(str(row[1])),
         feed_title=str(row[2]),
         title=str(row[3]),
         link=None if row[4] is None else str(row[4]),
-        section=str(row[5]),
+        section=names.get(str(row[11]), str(row[5])),
         categories=tuple(json.loads(str(row[6]))),
         published=datetime.fromisoformat(str(row[7])),
         direction=Direction(str(row[8])),
