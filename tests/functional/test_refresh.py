@@ -115,6 +115,27 @@ def test_permanent_redirect_moves_the_feed(server: FeedServer, tmp_path: Path) -
         assert store.count(ArticleQuery(starred=True)) == 1
 
 
+def test_writing_a_moved_feeds_new_url_in_the_config_keeps_it_one_feed(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.routes["/new.xml"] = Response(body=rss(range(1, 4)))
+    server.routes["/old.xml"] = redirect(server.url("/new.xml"), status=301)
+    db = tmp_path / "db.sqlite"
+    run(db, server.url("/old.xml"))
+    with Store(db) as store:
+        store.set_starred([store.articles()[0].id])
+        store.set_read([store.articles()[1].id])
+    report = run(db, server.url("/new.xml"))  # the config now says where it moved
+    assert [(f.outcome, f.new) for f in report.feeds] == [("ok", 0)]  # type: ignore[attr-defined]
+    with Store(db) as store:
+        assert [(f.config_url, f.url) for f in store.feeds()] == [
+            (server.url("/new.xml"), server.url("/new.xml"))
+        ]
+        assert store.count() == 3
+        assert store.count(ArticleQuery(starred=True)) == 1
+        assert store.count(ArticleQuery(unread=True)) == 2
+
+
 def test_a_permanent_redirect_to_a_page_that_is_no_feed_is_not_a_move(
     server: FeedServer, tmp_path: Path
 ) -> None:

@@ -197,6 +197,7 @@ class Store:
         section, title or direction changed has its stored articles filed again."""
         with self.transaction() as db:
             wanted = {f.url: f for f in feeds}
+            self._adopt_moved_feeds(set(wanted))
             stored = {
                 row[0]: row[1:]
                 for row in db.execute(
@@ -230,6 +231,16 @@ class Store:
                         changed.append((feed_id, refile, redirect))
             for feed_id, refile, redirect in changed:
                 self._file_again(feed_id, sections=refile, directions=redirect)
+
+    def _adopt_moved_feeds(self, configured: set[str]) -> None:
+        """A feed that a permanent redirect moved, written in the config at its new URL in
+        place of the old one, stays the same feed: its articles and their state are kept."""
+        rows = self._db.execute("SELECT id, config_url, url FROM feeds").fetchall()
+        known = {config_url for _, config_url, _ in rows}
+        for feed_id, config_url, url in rows:
+            if config_url not in configured and url in configured and url not in known:
+                self._db.execute("UPDATE feeds SET config_url = ? WHERE id = ?", (url, feed_id))
+                known.add(url)
 
     def _file_again(self, feed_id: int, *, sections: bool, directions: bool) -> None:
         """Work out the section and/or direction of a feed's stored articles again from its
