@@ -127,6 +127,93 @@ def test_editing_keeps_comments_and_never_touches_a_broken_file(tmp_path: Path) 
     assert path.read_text(encoding="utf-8") == "[ui\n"
 
 
+COMMENTED = """\
+# my subscriptions
+
+# English wire
+[[feed]]
+url = "https://a.example/atom.xml"
+title = "Wire"  # short name
+
+# Arabic news: keep this one
+[[feed]]
+# read every morning
+url = "https://b.example/rss.xml"
+
+[ui]
+bidi = "app"
+
+# the end
+"""
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://a.example/atom.xml",
+            "# my subscriptions\n\n# Arabic news: keep this one\n[[feed]]\n# read every morning"
+            '\nurl = "https://b.example/rss.xml"\n\n[ui]\nbidi = "app"\n\n# the end\n',
+        ),
+        (
+            "https://b.example/rss.xml",
+            '# my subscriptions\n\n# English wire\n[[feed]]\nurl = "https://a.example/atom.xml"'
+            '\ntitle = "Wire"  # short name\n\n[ui]\nbidi = "app"\n\n# the end\n',
+        ),
+    ],
+)
+def test_removing_a_feed_takes_its_own_comments_and_leaves_the_others(
+    tmp_path: Path, url: str, expected: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(COMMENTED, encoding="utf-8")
+    assert remove_feed(path, url)
+    assert path.read_text(encoding="utf-8") == expected
+
+
+def test_removing_the_last_feed_keeps_the_comments_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[[feed]]\nurl = "https://a.example/f"\n\n# Arabic\n[[feed]]\nurl = "https://b.example/f"'
+        "\n\n# more to add later\n",
+        encoding="utf-8",
+    )
+    assert remove_feed(path, "https://b.example/f")
+    assert path.read_text(encoding="utf-8") == (
+        '[[feed]]\nurl = "https://a.example/f"\n\n\n# more to add later\n'
+    )
+
+
+def test_a_layout_the_lines_do_not_show_is_edited_through_tomlkit(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    # An inline array of tables: no [[feed]] header line to cut at.
+    path.write_text(
+        'feed = [{url = "https://a.example/f"}, {url = "https://b.example/f"}]  # two\n',
+        encoding="utf-8",
+    )
+    assert remove_feed(path, "https://a.example/f")
+    assert [f.url for f in load_config(path).feeds] == ["https://b.example/f"]
+    assert "# two" in path.read_text(encoding="utf-8")
+
+
+def test_added_feeds_go_at_the_end_after_a_blank_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[ui]\nbidi = "app"  # mine', encoding="utf-8")
+    add_feeds(path, [FeedConfig("https://a.example/f", title='say "hi"\\')])
+    add_feeds(path, [FeedConfig("https://b.example/f", section="سياسة")])
+    assert path.read_text(encoding="utf-8") == (
+        '[ui]\nbidi = "app"  # mine\n\n[[feed]]\nurl = "https://a.example/f"\n'
+        'title = "say \\"hi\\"\\\\"\n\n[[feed]]\nurl = "https://b.example/f"\nsection = "سياسة"\n'
+    )
+    assert load_config(path).feeds[0].title == 'say "hi"\\'
+    path.write_text('feed = [{url = "https://a.example/f"}]\n', encoding="utf-8")
+    add_feeds(path, [FeedConfig("https://b.example/f")])
+    assert [f.url for f in load_config(path).feeds] == [
+        "https://a.example/f",
+        "https://b.example/f",
+    ]
+
+
 def test_first_edit_writes_the_commented_template(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "config.toml"
     add_feeds(path, [FeedConfig("https://a.example/feed")])

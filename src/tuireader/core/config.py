@@ -262,10 +262,14 @@ def _read_document(path: Path) -> tomlkit.TOMLDocument:
 
 
 def _write_document(path: Path, document: tomlkit.TOMLDocument) -> None:
-    """Write atomically, so that a crash never leaves half a config file: through a symlink
-    (dotfile managers link the file), keeping the file's permissions."""
     import tomlkit
 
+    _write_text(path, tomlkit.dumps(document))
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write atomically, so that a crash never leaves half a config file: through a symlink
+    (dotfile managers link the file), keeping the file's permissions."""
     target = path.resolve()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -275,7 +279,7 @@ def _write_document(path: Path, document: tomlkit.TOMLDocument) -> None:
         raise ConfigError(f"{path}: cannot write the file ({exc})") from exc
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(tomlkit.dumps(document))
+            out.write(text)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, mode)
@@ -289,49 +293,134 @@ def _write_document(path: Path, document: tomlkit.TOMLDocument) -> None:
 
 
 def add_feeds(path: Path, feeds: list[FeedConfig]) -> list[FeedConfig]:
-    """Append the feeds not already subscribed to; return those added. Comments are kept."""
+    """Append the feeds not already subscribed to; return those added. Comments are kept:
+    each new ``[[feed]]`` table goes at the end of the file, after a blank line."""
+    text = _read_text(path)
+    if text is None:
+        text = TEMPLATE
+    before = parse_config(text, path)  # refuse to edit a file that is already broken
+    existing = {feed.url for feed in before.feeds}
+    added: list[FeedConfig] = []
+    tables: list[dict[str, str]] = []
+    for feed in feeds:
+        if feed.url in existing:
+            continue
+        table = {"url": feed.url}
+        for key, value in (("title", feed.title), ("section", feed.section)):
+            clean = " ".join(sanitize_text(value or "").split())
+            if clean:
+                table[key] = clean
+        if feed.direction is not Direction.AUTO:
+            table["direction"] = feed.direction.value
+        if feed.full_text is not FullText.AUTO:
+            table["full_text"] = feed.full_text.value
+        tables.append(table)
+        existing.add(feed.url)
+        added.append(feed)
+    if not added:
+        return added
+    document = _with_feed_tables(text, tables)
+    after = _parses_to(document, path)
+    wanted = [*before.feeds, *added]
+    if after is None or [f.url for f in after.feeds] != [f.url for f in wanted]:
+        # A layout plain text cannot extend (an inline "feed = [...]").
+        document = _with_feed_tables_tomlkit(text, tables)
+    _write_text(path, document)
+    return added
+
+
+def _with_feed_tables(text: str, tables: list[dict[str, str]]) -> str:
     import tomlkit
 
-    document = _read_document(path)
-    existing = {f.url for f in parse_config(tomlkit.dumps(document), path).feeds}
+    parts = [text.rstrip("\n") + "\n" if text.strip() else ""]
+    for table in tables:
+        settings = "".join(
+            f"{key} = {tomlkit.string(value).as_string()}\n" for key, value in table.items()
+        )
+        parts.append(f"\n[[feed]]\n{settings}")
+    return "".join(parts).lstrip("\n")
+
+
+def _with_feed_tables_tomlkit(text: str, tables: list[dict[str, str]]) -> str:
+    import tomlkit
+
+    document = tomlkit.parse(text)
     array = document.get("feed")
     if array is None:
         array = tomlkit.aot()
         document.append("feed", array)
-    added = []
-    for feed in feeds:
-        if feed.url in existing:
-            continue
-        table = tomlkit.table()
-        table.add("url", feed.url)
-        for key, value in (("title", feed.title), ("section", feed.section)):
-            clean = " ".join(sanitize_text(value or "").split())
-            if clean:
-                table.add(key, clean)
-        if feed.direction is not Direction.AUTO:
-            table.add("direction", feed.direction.value)
-        if feed.full_text is not FullText.AUTO:
-            table.add("full_text", feed.full_text.value)
+    inline = isinstance(array, tomlkit.items.Array)  # feed = [{url = "..."}]
+    for values in tables:
+        table = tomlkit.inline_table() if inline else tomlkit.table()
+        for key, value in values.items():
+            table.add(key, value)
         array.append(table)
-        existing.add(feed.url)
-        added.append(feed)
-    if added:
-        _write_document(path, document)
-    return added
+    return tomlkit.dumps(document)
 
 
 def remove_feed(path: Path, url: str) -> bool:
-    """Remove the feed with ``url``; return whether it was there. Comments are kept."""
-    document = _read_document(path)
-    array = document.get("feed")
-    if array is None:
+    """Remove the feed with ``url``; return whether it was there. Comments are kept: those
+    just above its ``[[feed]]`` go with it, the others stay where they were."""
+    text = _read_text(path) or ""
+    before = parse_config(text, path)
+    index = next((i for i, feed in enumerate(before.feeds) if feed.url == url), None)
+    if index is None:
         return False
-    for i, table in enumerate(array):
-        if table.get("url", "").strip() == url:
-            del array[i]
-            _write_document(path, document)
-            return True
-    return False
+    document = _without_feed_table(text, index)
+    expected = replace(before, feeds=before.feeds[:index] + before.feeds[index + 1 :])
+    if document is None or _parses_to(document, path) != expected:
+        document = _without_feed_table_tomlkit(text, index)
+    _write_text(path, document)
+    return True
+
+
+_FEED_HEADER = re.compile(r"^\s*\[\[\s*feed\s*\]\]\s*(#.*)?$")
+_ANY_HEADER = re.compile(r"^\s*\[")
+_COMMENT_OR_BLANK = re.compile(r"^\s*(#.*)?$")
+
+
+def _without_feed_table(text: str, index: int) -> str | None:
+    """``text`` without the ``index``-th ``[[feed]]`` table and the comment lines right
+    above its header; None when the lines do not show the tables plainly."""
+    lines = text.splitlines(keepends=True)
+    headers = [n for n, line in enumerate(lines) if _ANY_HEADER.match(line)]
+    feeds = [n for n in headers if _FEED_HEADER.match(lines[n])]
+    if index >= len(feeds):
+        return None
+    start = _attached_comments(lines, feeds[index])
+    following = [n for n in headers if n > feeds[index]]
+    if following:
+        end = _attached_comments(lines, following[0])
+    else:  # the last table ends with its last setting; comments after it stay
+        end = len(lines)
+        while end > feeds[index] + 1 and _COMMENT_OR_BLANK.match(lines[end - 1]):
+            end -= 1
+    del lines[start:end]
+    return "".join(lines)
+
+
+def _attached_comments(lines: list[str], header: int) -> int:
+    """Where the block of comment lines directly above line ``header`` starts."""
+    start = header
+    while start > 0 and lines[start - 1].lstrip().startswith("#"):
+        start -= 1
+    return start
+
+
+def _without_feed_table_tomlkit(text: str, index: int) -> str:
+    """The same through tomlkit, for files whose layout the lines do not show plainly."""
+    import tomlkit
+
+    document = tomlkit.parse(text)
+    del document["feed"][index]
+    return tomlkit.dumps(document)
+
+
+def _parses_to(text: str, path: Path) -> Config | None:
+    try:
+        return parse_config(text, path)
+    except ConfigError:
+        return None
 
 
 def set_ui_option(path: Path, key: str, value: str) -> None:
