@@ -11,7 +11,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
@@ -168,11 +168,16 @@ def main(
 def run_demo(context: Context, data_dir: Path | None) -> int:
     """Serve the demo site on loopback and read it, in a throwaway data dir by default."""
     from tuireader.core.refresh import refresh
-    from tuireader.demo.server import DemoSite
+    from tuireader.demo.server import DemoPortBusy, DemoSite
 
-    with DemoSite() as site, tempfile.TemporaryDirectory(prefix="tuireader-demo-") as scratch:
+    try:
+        demo = DemoSite(fixed_port=data_dir is not None)
+    except DemoPortBusy as exc:
+        fail(f"{exc}; without --data-dir the demo runs on any free port")
+    with demo as site, tempfile.TemporaryDirectory(prefix="tuireader-demo-") as scratch:
         directory = data_dir or Path(scratch)
-        config = Config(feeds=tuple(site.feeds()), ui=context.config().ui)
+        # The user's settings (keys, fetching, interface) with the demo's feeds.
+        config = replace(context.config(), feeds=tuple(site.feeds()))
         database = directory / "tuireader.db"
         if sys.stdout.isatty():
             return run_reader(context, config, database)
@@ -180,7 +185,7 @@ def run_demo(context: Context, data_dir: Path | None) -> int:
         print_failures(report)
         with Store(database) as store:
             print_overview(store)
-    return EXIT_OK
+    return EXIT_FEEDS_FAILED if report.failed else EXIT_OK
 
 
 def run_reader(

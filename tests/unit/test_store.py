@@ -42,6 +42,8 @@ def test_schema_is_versioned_and_wal(store: Store) -> None:
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.integrity_ok()
+    # Writers wait for each other (a refresh beside the reader) instead of failing at once.
+    assert store._db.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
 
 
 def test_a_version_2_index_is_carried_over_to_the_ascii_tokenizer(tmp_path: Path) -> None:

@@ -63,17 +63,29 @@ def build_demo_database(database: Path, now: datetime | None = None) -> Config:
 PREFERRED_PORT = 47823
 
 
-def _bind(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+class DemoPortBusy(OSError):
+    """The demo's fixed port is taken (by another demo, say)."""
+
+
+def _bind(handler: type[BaseHTTPRequestHandler], *, fixed_port: bool) -> ThreadingHTTPServer:
     try:
         return ThreadingHTTPServer(("127.0.0.1", PREFERRED_PORT), handler)
-    except OSError:
+    except OSError as exc:
+        if fixed_port:
+            raise DemoPortBusy(
+                f"the demo's port {PREFERRED_PORT} is in use (is another demo running?)"
+            ) from exc
         return ThreadingHTTPServer(("127.0.0.1", 0), handler)
 
 
 class DemoSite:
-    """The demo site on a free loopback port, in a background thread. A context manager."""
+    """The demo site on a free loopback port, in a background thread. A context manager.
 
-    def __init__(self, now: datetime | None = None) -> None:
+    ``fixed_port``: only on its usual port, else ``DemoPortBusy`` (a kept data directory
+    knows the demo's feeds by their URLs, port included: another port would add them again).
+    """
+
+    def __init__(self, now: datetime | None = None, *, fixed_port: bool = False) -> None:
         self._root = resources.files("tuireader.demo") / "site"
         # Dates are fixed when the site starts, so a second refresh gets 304 Not Modified;
         # a given ``now`` makes every date reproducible (screenshots, snapshot tests).
@@ -87,7 +99,7 @@ class DemoSite:
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 return
 
-        self._server = _bind(Handler)
+        self._server = _bind(Handler, fixed_port=fixed_port)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
