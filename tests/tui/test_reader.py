@@ -246,3 +246,34 @@ async def test_n_and_p_go_to_unread_articles(server: FeedServer, tmp_path: Path)
         assert screen.current.id == articles.row(3).id  # type: ignore[union-attr]
         await pilot.press("p")  # the ones above are all read now
         assert articles.cursor == 3
+
+
+def test_every_binding_id_can_be_set_in_the_config_and_no_other() -> None:
+    import inspect
+
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    from tuireader.core.config import KEY_IDS
+    from tuireader.tui import app, screens, widgets
+
+    modules = [app, *_submodules(screens), *_submodules(widgets)]
+    ids = {
+        binding.id
+        for module in modules
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, DOMNode) and cls.__module__ == module.__name__
+        for binding in cls.BINDINGS
+        if isinstance(binding, Binding) and binding.id
+    }
+    assert ids == KEY_IDS
+
+
+def _submodules(package):  # type: ignore[no-untyped-def]
+    import importlib
+    import pkgutil
+
+    return [
+        importlib.import_module(f"{package.__name__}.{m.name}")
+        for m in pkgutil.iter_modules(package.__path__)
+    ]

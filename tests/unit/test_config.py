@@ -78,6 +78,16 @@ url = "http://example.com/atom.xml"
         ("[[feed]]\ntitle = 'no url'\n", "key 'feed[1].url': every feed needs a url"),
         ("colour = 'red'\n", "line 1, key 'colour': unknown setting"),
         ("[ui\nbidi = 'app'\n", "line 1"),
+        (
+            "[[feed]]\nurl = 'https://a.example/f'\n\n[[feed]]  # news\n"
+            "url = 'https://b.example'\ndirection = 'up'\n",
+            "line 6, key 'feed[2].direction'",
+        ),
+        ("# setup\nfetch = { timeout = 0 }\n", "line 2, key 'fetch.timeout'"),
+        ("fetch.concurrency = 0\n", "line 1, key 'fetch.concurrency'"),
+        ("[ fetch ]  # mine\nper_host = 0\n", "line 2, key 'fetch.per_host'"),
+        ("[keys]\nrefrsh = 'R'\n", "line 2, key 'keys.refrsh': no such key binding (ids: back"),
+        ("[keys]\nrefresh = ' '\n", "line 2, key 'keys.refresh': must name a key"),
     ],
 )
 def test_errors_name_file_line_and_key(tmp_path: Path, text: str, expected: str) -> None:

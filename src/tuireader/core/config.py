@@ -122,6 +122,33 @@ def parse_config(text: str, path: Path) -> Config:
     return _Validator(text, path).config(data)
 
 
+# The reader's key bindings that [keys] can change, by id (the TUI's bindings carry them).
+KEY_IDS = frozenset(
+    {
+        "quit",
+        "refresh",
+        "help",
+        "bidi",
+        "calibrate",
+        "next-pane",
+        "previous-pane",
+        "pane-right",
+        "pane-left",
+        "back",
+        "next-unread",
+        "previous-unread",
+        "star",
+        "toggle-read",
+        "full-text",
+        "open",
+        "copy-link",
+        "related",
+        "search",
+        "demo",
+    }
+)
+
+
 class _Validator:
     """Turns parsed TOML into a Config, naming file, line and key on the first problem."""
 
@@ -146,6 +173,12 @@ class _Validator:
         keys = data.get("keys", {})
         if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
             raise self.fail("keys", 'must be a table of action = "key" strings')
+        for action, key in keys.items():
+            if action not in KEY_IDS:
+                ids = " ".join(sorted(KEY_IDS))
+                raise self.fail(f"keys.{action}", f"no such key binding (ids: {ids})", "[keys]")
+            if not key.strip(" ,"):
+                raise self.fail(f"keys.{action}", 'must name a key, such as "R"', "[keys]")
         return Config(
             feeds=feeds,
             fetch=self.fetch(self.table(data, "fetch")),
@@ -231,17 +264,23 @@ class _Validator:
 
 
 def _line_of_key(text: str, key: str, table: str | None, index: int) -> int | None:
-    """Best-effort line number (1-based) of ``key`` inside the ``index``-th ``table`` header."""
+    """Best-effort line number (1-based) of ``key``, looked for from the ``index``-th header
+    of ``table`` ("[fetch]", "[[feed]]") on; in an inline or dotted table
+    (``fetch = {timeout = 1}``, ``fetch.timeout = 1``) from the top."""
     lines = text.splitlines()
     start = 0
     if table is not None:
-        headers = [i for i, line in enumerate(lines) if line.strip() == table]
+        brackets = "[[" if table.startswith("[[") else "["
+        name = re.escape(table.strip("[]"))
+        opening, closing = re.escape(brackets), re.escape(brackets.replace("[", "]"))
+        header = re.compile(rf"^\s*{opening}\s*{name}\s*{closing}\s*(#.*)?$")
+        headers = [i for i, line in enumerate(lines) if header.match(line)]
         if index < len(headers):
             start = headers[index]
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    pattern = re.compile(rf"(^|[\s{{,.]){re.escape(key)}\s*=")
     header_pattern = re.compile(rf"^\s*\[+\s*{re.escape(key)}\s*\]+")
     for number in range(start, len(lines)):
-        if pattern.match(lines[number]) or header_pattern.match(lines[number]):
+        if pattern.search(lines[number]) or header_pattern.match(lines[number]):
             return number + 1
     return None
 
