@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tuireader.core.language import direction_of_language, resolve_direction, text_direction
+from tuireader.core.language import (
+    direction_of_language,
+    language_of_text,
+    resolve_direction,
+    text_direction,
+)
 from tuireader.core.models import Direction
 
 AUTO, RTL, LTR = Direction.AUTO, Direction.RTL, Direction.LTR
@@ -50,3 +55,24 @@ def test_text_direction_counts_letters_not_digits_or_marks() -> None:
 )
 def test_direction_of_language(tag: str | None, expected: Direction) -> None:
     assert direction_of_language(tag) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("البنك المركزي يرفع سعر الفائدة إلى 3 في المائة", "ar"),
+        ("IMF يتوقع نمو الاقتصاد المغربي بنسبة 3.9% في 2027", "ar"),
+        ("بانک مرکزی نرخ بهره را افزایش داد و گزارش کرد", "fa"),
+        ("اسٹیٹ بینک نے شرح سود میں اضافہ کر دیا ہے", "ur"),
+        ("הבנק המרכזי העלה את הריבית היום", "he"),
+        ("The central bank raised rates for the second time in a year", "en"),
+        ("La banque centrale relève ses taux pour la deuxième fois dans l'année", "fr"),
+        ("El banco central sube los tipos por segunda vez en el año", "es"),
+        ("Die Zentralbank erhöht den Leitzins und die Inflation sinkt nicht", "de"),
+        ("Kestrel", None),  # too little to go by
+        ("2027 — 3.9%", None),
+        ("أخبار", None),
+    ],
+)
+def test_language_of_text(text: str, expected: str | None) -> None:
+    assert language_of_text(text) == expected

@@ -304,3 +304,13 @@ def test_rows_show_a_section_by_its_most_common_spelling(store: Store) -> None:
         more = [entry(n, categories=("اقتصاد",)) for n in range(11, 19, 2)]
         other.store_feed(other.feeds()[0], feed_of(*entries, *more), now=NOW)
     assert {row.section for row in store.articles()} == {"اقتصاد"}
+
+
+def test_an_untagged_feed_gets_the_language_of_its_text(store: Store) -> None:
+    untagged = ParsedFeed(
+        title="أخبار اليوم", link=None, language=None, entries=[entry(n) for n in range(1, 6)]
+    )
+    store.store_feed(store.feeds()[0], untagged, now=NOW)
+    languages = store._db.execute("SELECT DISTINCT language FROM articles").fetchall()
+    assert languages == [("ar",)]
+    assert store._db.execute("SELECT language FROM feeds").fetchone() == ("ar",)

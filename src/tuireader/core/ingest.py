@@ -17,7 +17,7 @@ from functools import lru_cache
 from json.encoder import encode_basestring as encode_json_string
 
 from tuireader.core.extract import needs_full_text
-from tuireader.core.language import resolve_direction
+from tuireader.core.language import language_of_text, resolve_direction
 from tuireader.core.models import FullText, ParsedEntry, ParsedFeed
 from tuireader.core.parse import parse_feed
 from tuireader.core.prepared import FeedParseError, FeedSettings, PreparedEntry, PreparedFeed
@@ -73,6 +73,7 @@ def prepare_entries(
     digest differs, with their rows and index terms. An entry repeated in the document
     counts once, unless its repetition differs."""
     feed_title = feed.title if feed.title != feed.url else parsed.title or feed.url
+    feed_language = parsed.language or _guessed_language(parsed)
     seen = dict(known)
     changed: list[PreparedEntry] = []
     for entry in parsed.entries:
@@ -81,7 +82,7 @@ def prepare_entries(
             continue
         seen[key] = digest
         section, section_key = _section(feed.section, entry.categories[:1], feed_title)
-        language = entry.language or parsed.language
+        language = entry.language or feed_language
         direction = resolve_direction(feed.direction, language, entry.title or entry.summary)
         published, updated = iso(entry.published), iso(entry.updated)
         row = (
@@ -104,7 +105,16 @@ def prepare_entries(
         title, body = index_fields(entry.title, entry.content or entry.summary)
         teaser = needs_full_text(summary=entry.summary, content=entry.content, mode=FullText.AUTO)
         changed.append(PreparedEntry(key, row, published, title, body, teaser))
-    return PreparedFeed(parsed.title, parsed.language, parsed.warning, tuple(changed))
+    return PreparedFeed(parsed.title, feed_language, parsed.warning, tuple(changed))
+
+
+_GUESS_FROM_TITLES = 50
+
+
+def _guessed_language(parsed: ParsedFeed) -> str | None:
+    """The language of a feed that names none, from its title and its entries' titles."""
+    titles = [parsed.title, *(entry.title for entry in parsed.entries[:_GUESS_FROM_TITLES])]
+    return language_of_text(" ".join(titles))
 
 
 def prepare_feed(
