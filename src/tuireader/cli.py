@@ -672,7 +672,8 @@ def calibrate_command(context: Context) -> None:
     choices = calibration_choices(min(_width(None) - 4, 72))
     click.echo("Which line reads correctly, right to left, with (CNN) and the date in place?\n")
     for number, choice in enumerate(choices, 1):
-        click.echo(f"{number}  {choice.line.rstrip()}")
+        for index, line in enumerate(choice.lines):
+            click.echo(f"{f'{number}  ' if index == 0 else '   '}{line.rstrip()}")
         click.echo(f"   ({choice.label})\n")
     answer = click.prompt("Number", type=click.IntRange(1, len(choices)))
     choice = choices[answer - 1]

@@ -7,6 +7,7 @@ import io
 import pytest
 
 from tuireader.core.terminal import (
+    CALIBRATION_SAMPLE,
     EXPLICIT_MODE,
     IMPLICIT_MODE,
     calibration_choices,
@@ -98,9 +99,18 @@ def test_calibration_shows_four_different_writings() -> None:
         ("terminal", False),
         ("off", False),
     ]
-    assert len({c.line.strip() for c in choices}) == 3  # terminal and off differ only by padding
-    assert choices[1].line.strip().startswith(".2025")  # visual: the sentence ends on the left
-    assert choices[3].line.startswith("قال")
+    assert all(len(c.lines) == 1 for c in choices)  # the sample fits 70 cells
+    lines = [c.lines[0] for c in choices]
+    assert len({line.strip() for line in lines}) == 3  # terminal and off differ only by padding
+    assert lines[1].strip().startswith(".2025")  # visual: the sentence ends on the left
+    assert lines[3].startswith("قال")
+
+
+def test_a_narrow_calibration_keeps_the_end_of_the_sample() -> None:
+    *wrapped, off = calibration_choices(40)
+    assert all(len(choice.lines) == 2 for choice in wrapped)
+    assert all("2025" in choice.lines[1] for choice in wrapped)  # the second line ends it
+    assert off.lines == (CALIBRATION_SAMPLE,)  # off mode never wraps
 
 
 def test_dates_follow_the_regional_locale(monkeypatch: pytest.MonkeyPatch) -> None:

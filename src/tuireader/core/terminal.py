@@ -151,24 +151,24 @@ CALIBRATION_SAMPLE = "قال المتحدث باسم الوكالة (CNN) إن �
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """One way of writing the sample: the modes behind it and the line itself."""
+    """One way of writing the sample: the modes behind it and its lines, in that mode."""
 
     bidi: str
     shape: bool
     label: str
-    line: str
+    lines: tuple[str, ...]  # the whole sample: its end is what tells the modes apart
 
 
 def calibration_choices(width: int = 60) -> list[Choice]:
     """The sample written in each mode, for the user to say which one reads right."""
     from tuireader.text import layout_text
 
-    def line(bidi: str, shape: str) -> str:
-        return layout_text(CALIBRATION_SAMPLE, width, bidi=bidi, shape=shape)[0]  # type: ignore[arg-type]
+    def lines(bidi: str, shape: str) -> tuple[str, ...]:
+        return tuple(layout_text(CALIBRATION_SAMPLE, width, bidi=bidi, shape=shape))  # type: ignore[arg-type]
 
     return [
-        Choice("app", True, "tuireader reorders and joins letters", line("app", "on")),
-        Choice("app", False, "tuireader reorders, the terminal joins letters", line("app", "off")),
-        Choice("terminal", False, "the terminal reorders", line("terminal", "off")),
-        Choice("off", False, "nobody reorders", line("off", "off")),
+        Choice("app", True, "tuireader reorders and joins letters", lines("app", "on")),
+        Choice("app", False, "tuireader reorders, the terminal joins letters", lines("app", "off")),
+        Choice("terminal", False, "the terminal reorders", lines("terminal", "off")),
+        Choice("off", False, "nobody reorders", lines("off", "off")),
     ]

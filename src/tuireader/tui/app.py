@@ -343,8 +343,10 @@ class TuiReader(App[None]):
     def action_calibrate(self) -> None:
         from tuireader.tui.screens.calibrate import CalibrationScreen
 
-        # The samples must fit the dialog whole: the end of the sentence is what tells.
-        width = max(20, min(64, self.size.width - 14))
+        # Each sample is shown whole (the end of the sentence is what tells), on one line
+        # where the dialog is wide enough. The dialog (84 cells, or the screen) loses 11 to
+        # its borders, paddings and the option numbers: lines never wider than what is left.
+        width = max(20, min(70, self.size.width - 14))
         self.push_screen(CalibrationScreen(width), self.apply_calibration)
 
     def apply_calibration(self, choice: Choice | None) -> None:

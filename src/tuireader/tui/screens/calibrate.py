@@ -36,7 +36,7 @@ class CalibrationScreen(ModalScreen[Choice | None]):
             options = []
             for number, choice in enumerate(self.choices, 1):
                 prompt = Text(f"{number}  ", style="bold")
-                prompt.append(choice.line)
+                prompt.append("\n   ".join(choice.lines))
                 prompt.append(f"\n   {choice.label}", style="dim")
                 options.append(Option(prompt, id=str(number - 1)))
             yield OptionList(*options, id="calibrate-options")
