@@ -128,6 +128,29 @@ async def test_widths_fold_the_panes(server: FeedServer, tmp_path: Path) -> None
         assert screen.query_one(ArticleList).count == 30
 
 
+async def test_the_related_sidebar_is_laid_out_for_its_width_when_shown(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    from rich.cells import cell_len
+
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await refreshed(app, pilot)
+        related = screen.query_one("#related", OptionList)
+        for _ in range(50):  # ranked off the UI thread, and laid out while hidden
+            await pilot.pause(0.05)
+            if related.option_count:
+                break
+        await pilot.press("t")
+        await pilot.pause()
+        width = related.scrollable_content_region.width - 1
+        first_lines = [
+            related.get_option_at_index(i).prompt.plain.split("\n")[0]  # type: ignore[union-attr]
+            for i in range(related.option_count)
+        ]
+        assert first_lines and all(cell_len(line) == width for line in first_lines)
+
+
 async def test_search_opens_a_match(server: FeedServer, tmp_path: Path) -> None:
     app = make_app(server, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -28,7 +28,7 @@ from tuireader.tui.app import TuiReader
 from tuireader.tui.messages import FeedFailed, RefreshDone, RefreshProgress
 from tuireader.tui.widgets.article_list import ArticleList, RowSource
 from tuireader.tui.widgets.footer import ReaderFooter
-from tuireader.tui.widgets.lists import KeyedOptionList
+from tuireader.tui.widgets.lists import ResizingOptionList
 from tuireader.tui.widgets.reader import ArticleView
 from tuireader.tui.widgets.sections import PlaceCounts, SectionsPane, count_places, places
 
@@ -119,7 +119,7 @@ class MainScreen(Screen[None]):
         title.styles.text_align = "right" if app.strings.rtl else "left"
         related = Vertical(
             title,
-            KeyedOptionList(id="related"),
+            ResizingOptionList(id="related"),
             id="related-pane",
         )
         # A right-to-left interface mirrors the panes: sections on the right, related on the left.
@@ -317,7 +317,6 @@ class MainScreen(Screen[None]):
         return classes
 
     def apply_width(self, width: int) -> None:
-        self.call_after_refresh(self.relayout_related)
         self.update_classes(self.layout_classes(width))  # one restyle, and none if unchanged
 
     def visible_panes(self) -> list[str]:
@@ -367,6 +366,7 @@ class MainScreen(Screen[None]):
         if self.show_related:
             self.focus_pane("related")
 
+    @on(ResizingOptionList.Resized, "#related")
     def relayout_related(self) -> None:
         """Lay the sidebar's entries out again at its current width (it was hidden, or the
         terminal was resized)."""

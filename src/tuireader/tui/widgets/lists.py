@@ -1,8 +1,10 @@
-"""An OptionList that also moves with j, k, g and G, like the rest of the reader."""
+"""Option lists that move with j, k, g and G, like the rest of the reader."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import OptionList
 
 
@@ -15,3 +17,22 @@ class KeyedOptionList(OptionList):
         Binding("g", "first", "Top", show=False),
         Binding("G", "last", "Bottom", show=False),
     ]
+
+
+class ResizingOptionList(KeyedOptionList):
+    """A list whose entries are laid out for its width: it says when that width changed
+    (shown after being hidden, or the terminal resized), once its new size is known."""
+
+    class Resized(Message):
+        """The list's width changed: its entries need laying out again."""
+
+        def __init__(self, option_list: ResizingOptionList) -> None:
+            super().__init__()
+            self.option_list = option_list
+
+        @property
+        def control(self) -> ResizingOptionList:
+            return self.option_list
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.post_message(self.Resized(self))
