@@ -562,7 +562,9 @@ def read_command(context: Context, what: str, width: int | None) -> None:
     columns = _width(width)
     shape = "on" if modes.shape else "off"
     if what == "-":
-        text = sys.stdin.read()
+        text = sys.stdin.read().removesuffix("\n")  # the last line's end is not a paragraph
+        if not text:
+            return
         for text_line in layout_text(text, columns, bidi=modes.bidi, shape=shape):  # type: ignore[arg-type]
             click.echo(_trim_right(text_line))
         return
@@ -692,7 +694,10 @@ def doctor_command(context: Context) -> None:
     """Say what tuireader detected: terminal, colours, bidi and shape modes, paths, database."""
     from rich.console import Console
 
-    config = context.config()
+    try:  # the diagnostic tool runs with a broken config too, and says what is wrong
+        config, config_problem = load_config(context.paths.config_file), None
+    except ConfigError as exc:
+        config, config_problem = Config(), str(exc)
     modes = context.modes(config)
     env = os.environ
     colors = Console(file=sys.stderr).color_system or "none"
@@ -713,16 +718,24 @@ def doctor_command(context: Context) -> None:
         ),
         ("data", str(context.paths.data_dir)),
     ]
+    if config_problem is not None:
+        rows.append(("config error", f"{config_problem} (defaults used here)"))
     if database.exists():
-        with context.store() as store:
-            total, unread, _starred = store.totals()
-            feeds = len(store.feeds())
-        size = database.stat().st_size / 1024 / 1024
-        rows.append(("database", f"{database} ({size:.1f} MB)"))
-        rows.append(("feeds", f"{feeds} ({total} articles, {unread} unread)"))
+        try:
+            with Store(database) as store:  # as it is: the config is not synced into it here
+                total, unread, _starred = store.totals()
+                feeds = len(store.feeds())
+        except StoreError as exc:
+            rows.append(("database", str(exc)))
+        else:
+            size = database.stat().st_size / 1024 / 1024
+            rows.append(("database", f"{database} ({size:.1f} MB)"))
+            rows.append(("feeds", f"{feeds} ({total} articles, {unread} unread)"))
     else:
         rows.append(("database", f"{database} (not created yet)"))
     for name, value in rows:
         say(f"{name:>22}  {value}")
     if modes.warning:
         say(f"{'note':>22}  {modes.warning}")
+    if config_problem is not None:
+        sys.exit(EXIT_USAGE)

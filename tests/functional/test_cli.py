@@ -98,6 +98,14 @@ def test_config_errors_exit_two_and_name_the_line(tui: Tui) -> None:
     assert tui("feeds", "add", "ftp://example.org/feed").exit_code == 2
 
 
+def test_doctor_runs_with_a_broken_config_and_says_what_is_wrong(tui: Tui) -> None:
+    tui.config.write_text("[ui]\nbidi = 'upside-down'\n", encoding="utf-8")
+    result = tui("doctor")
+    assert result.exit_code == 2
+    assert "line 2, key 'ui.bidi'" in result.output
+    assert "bidi" in result.output and "database" in result.output
+
+
 def test_opml_import_and_export(server: FeedServer, tui: Tui, tmp_path: Path) -> None:
     opml = tmp_path / "subs.opml"
     opml.write_text(
@@ -214,3 +222,21 @@ def test_config_strings_are_sanitized_in_the_file_and_the_output(
     for output in (tui("feeds", "list", "--json").output, tui("refresh", "--json").output):
         assert "\\u009b" not in output and "\\u001b" not in output and "\x9b" not in output
     assert '"title": "AB[2J"' in tui("feeds", "list", "--json").output
+
+
+def test_read_lays_out_standard_input_paragraph_by_paragraph(tui: Tui) -> None:
+    from tuireader.text import layout_paragraph
+
+    modes = ["--bidi", "app", "--shape", "off"]
+
+    def read(text: str) -> str:
+        arguments = ["--config", str(tui.config), *modes, "read", "-", "--width", "24"]
+        result = CliRunner().invoke(main, arguments, input=text)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert read("abc\n") == "abc\n"
+    assert read("") == ""
+    arabic = "قال المتحدث (CNN) إن الاجتماع انتهى"
+    expected = [line.rjust(24).rstrip() for line in layout_paragraph(arabic, 24)]
+    assert read(f"{arabic}\n\nabc").splitlines() == [*expected, "", "abc"]

@@ -300,3 +300,25 @@ def _submodules(package):  # type: ignore[no-untyped-def]
         importlib.import_module(f"{package.__name__}.{m.name}")
         for m in pkgutil.iter_modules(package.__path__)
     ]
+
+
+async def test_an_unknown_theme_is_said_and_one_refresh_reads_as_one(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    from tuireader.core.config import Config, FeedConfig, FetchConfig, UIConfig
+    from tuireader.tui.app import AppSettings, TuiReader
+
+    config = Config(
+        feeds=(FeedConfig(server.url("/ar.xml")),),
+        fetch=FetchConfig(deadline=5, timeout=2),
+        ui=UIConfig(theme="no-such-theme"),
+    )
+    settings = AppSettings(
+        database=tmp_path / "tuireader.db", config=config, bidi="app", shape=False, language="en"
+    )
+    app = TuiReader(settings)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await refreshed(app, pilot)
+        told = [str(n.message) for n in app._notifications]
+        assert any("There is no theme no-such-theme" in message for message in told)
+        assert screen.sub_title.startswith("1 feed refreshed, ")

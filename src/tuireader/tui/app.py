@@ -84,6 +84,7 @@ class TuiReader(App[None]):
         wanted = settings.config.ui.theme
         known = {t.name for t in THEMES} | set(ANSI_THEMES) | set(self.available_themes)
         self.theme = wanted if wanted in known else THEMES[0].name
+        self._theme_unknown = wanted if wanted and wanted not in known else None
         self.store = Store(settings.database)
         self.highlight_terms: tuple[str, ...] = ()
         self.term_stats: TermStats | None = None  # made by the first related lookup
@@ -134,6 +135,9 @@ class TuiReader(App[None]):
         self.localize(self)
         if self.settings.config.keys:
             self.set_keymap(self.settings.config.keys)
+        if self._theme_unknown is not None:
+            words = self.strings("unknown_theme", theme=self._theme_unknown, used=self.theme)
+            self.tell(words, severity="warning", timeout=8)
         if not isinstance(self.screen, MainScreen):
             from tuireader.tui.screens.welcome import WelcomeScreen
 

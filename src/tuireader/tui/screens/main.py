@@ -292,8 +292,9 @@ class MainScreen(Screen[None]):
     def on_refresh_done(self, message: RefreshDone) -> None:
         report = message.report
         app = self.reader_app
+        key = "summary_one" if len(report.feeds) == 1 else "summary"
         summary = app.strings(
-            "summary", feeds=len(report.feeds), new=report.new, failed=len(report.failed)
+            key, feeds=len(report.feeds), new=report.new, failed=len(report.failed)
         )
         self.sub_title = app.painter.plain(summary)
         if self.failures_told > FAILURES_TOLD:
