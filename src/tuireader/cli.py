@@ -390,7 +390,7 @@ def refresh_command(context: Context, as_json: bool) -> None:
     show_bar = sys.stdout.isatty() and not as_json
     report = _run_refresh(context, config, show_bar)
     if as_json:
-        print_json([_report_json(f) for f in report.feeds])
+        print_json([_report_json(f) for f in (*report.feeds, *report.skipped)])
     else:
         print_failures(report)
         say(report.summary())

@@ -79,6 +79,21 @@ def test_add_refresh_list_mark(server: FeedServer, tui: Tui) -> None:
     assert json.loads(tui("articles", "--json").output) == []
 
 
+def test_refresh_json_accounts_for_every_feed(server: FeedServer, tui: Tui) -> None:
+    server.routes["/a.xml"] = Response(body=rss(range(1, 3)))
+    server.routes["/gone.xml"] = Response(status=410)
+    tui("feeds", "add", server.url("/a.xml"))
+    tui("feeds", "add", server.url("/gone.xml"))
+    assert tui("refresh").exit_code == 1  # a 410 is a failure the first time
+    again = tui("refresh", "--json")
+    assert again.exit_code == 0
+    outcomes = {r["url"]: (r["outcome"], r["warning"]) for r in json.loads(again.output)}
+    assert outcomes[server.url("/a.xml")][0] == "ok"
+    outcome, why = outcomes[server.url("/gone.xml")]
+    assert outcome == "skipped" and "gone (410)" in why
+    assert "1 feed refreshed, 0 new, 1 skipped" in tui("refresh").output
+
+
 def test_refresh_exit_code_is_one_when_a_feed_fails(server: FeedServer, tui: Tui) -> None:
     server.routes["/a.xml"] = Response(body=rss(range(1, 3)))
     server.routes["/bad.xml"] = Response(status=404)

@@ -161,6 +161,10 @@ def test_gone_feeds_stop_being_polled(server: FeedServer, tmp_path: Path) -> Non
     assert first.feeds[0].outcome == "gone"  # type: ignore[attr-defined]
     second = run(db, server.url("/gone.xml"))
     assert second.feeds == []  # type: ignore[attr-defined]
+    [skipped] = second.skipped  # type: ignore[attr-defined]
+    assert (skipped.outcome, skipped.url) == ("skipped", server.url("/gone.xml"))
+    assert "gone (410)" in (skipped.warning or "")
+    assert second.summary() == "0 feeds refreshed, 0 new, 1 skipped"  # type: ignore[attr-defined]
     assert server.hits("/gone.xml") == 1
 
 
@@ -176,6 +180,8 @@ def test_retry_after_holds_the_feed_back(server: FeedServer, tmp_path: Path) -> 
         assert 100 <= (next_fetch - before).total_seconds() <= 140
     second = run(db, server.url("/busy.xml"))
     assert second.feeds == []  # type: ignore[attr-defined]
+    [skipped] = second.skipped  # type: ignore[attr-defined]
+    assert "Retry-After" in (skipped.warning or "")
     assert server.hits("/busy.xml") == 1
 
 

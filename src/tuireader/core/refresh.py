@@ -55,6 +55,7 @@ class RefreshReport:
 
     feeds: list[FeedReport] = field(default_factory=list)
     full_texts: int = 0  # full articles fetched and extracted
+    skipped: list[FeedReport] = field(default_factory=list)  # gone, or held back by a server
 
     @property
     def failed(self) -> list[FeedReport]:
@@ -68,7 +69,8 @@ class RefreshReport:
         fetched = len(self.feeds)
         failed = len(self.failed)
         words = f"{fetched} feed{'s' if fetched != 1 else ''} refreshed, {self.new} new"
-        return words + (f", {failed} failed" if failed else "")
+        words += f", {failed} failed" if failed else ""
+        return words + (f", {len(self.skipped)} skipped" if self.skipped else "")
 
 
 Progress = Callable[[int, int, FeedReport], None]
@@ -122,10 +124,24 @@ async def refresh(
         configured = {f.url for f in config.feeds}
         stored = [f for f in await in_thread(store.feeds) if f.config_url in configured]
         feeds = feeds_to_refresh(stored, now, scheduled=scheduled)
-        return await _refresh_feeds(store, lookup, config, feeds, on_progress)
+        report = await _refresh_feeds(store, lookup, config, feeds, on_progress)
+        if not scheduled:  # an explicit refresh accounts for every feed
+            chosen = {feed.id for feed in feeds}
+            report.skipped = [_skipped(feed) for feed in stored if feed.id not in chosen]
+        return report
     finally:
         store.close()
         lookup.close()
+
+
+def _skipped(feed: Feed) -> FeedReport:
+    """Why an explicit refresh left a feed alone, in words."""
+    if feed.gone:
+        why = "gone (410): no longer polled; remove it, or give it a new URL"
+    else:
+        until = feed.retry_after.isoformat(timespec="seconds") if feed.retry_after else "later"
+        why = f"the server asked for no fetch before {until} (Retry-After)"
+    return FeedReport(feed.id, feed.url, feed.title, "skipped", warning=why)
 
 
 @dataclass(frozen=True, slots=True)
