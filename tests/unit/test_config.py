@@ -230,3 +230,32 @@ def test_first_edit_writes_the_commented_template(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "# refresh_interval = 60" in text
     assert load_config(path).feeds[0].url == "https://a.example/feed"
+
+
+def test_spellings_of_one_feed_url_are_one_subscription(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    spellings = [
+        "https://news.example/feed.xml",
+        "HTTPS://News.Example/feed.xml",
+        "https://news.example:443/feed.xml#latest",
+    ]
+    added = add_feeds(path, [FeedConfig(url) for url in spellings])
+    assert [f.url for f in added] == spellings[:1]
+    others = ["http://news.example/feed.xml", "https://news.example/Feed.xml"]
+    assert [f.url for f in add_feeds(path, [FeedConfig(url) for url in others])] == others
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("HTTP://Example.ORG:80/a?b=1#top", "http://example.org/a?b=1"),
+        ("https://example.org", "https://example.org/"),
+        ("https://example.org:8443/f", "https://example.org:8443/f"),
+        ("https://user:pw@Example.org/f", "https://user:pw@example.org/f"),
+        ("http://[::1]:8080/f", "http://[::1]:8080/f"),
+    ],
+)
+def test_same_feed_key(url: str, key: str) -> None:
+    from tuireader.core.urls import same_feed_key
+
+    assert same_feed_key(url) == key

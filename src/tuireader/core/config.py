@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuireader.core.models import Direction, FullText
-from tuireader.core.urls import is_feed_url
+from tuireader.core.urls import is_feed_url, same_feed_key
 from tuireader.text.sanitize import sanitize_text
 
 if TYPE_CHECKING:
@@ -338,11 +338,11 @@ def add_feeds(path: Path, feeds: list[FeedConfig]) -> list[FeedConfig]:
     if text is None:
         text = TEMPLATE
     before = parse_config(text, path)  # refuse to edit a file that is already broken
-    existing = {feed.url for feed in before.feeds}
+    existing = {same_feed_key(feed.url) for feed in before.feeds}
     added: list[FeedConfig] = []
     tables: list[dict[str, str]] = []
     for feed in feeds:
-        if feed.url in existing:
+        if same_feed_key(feed.url) in existing:
             continue
         table = {"url": feed.url}
         for key, value in (("title", feed.title), ("section", feed.section)):
@@ -354,7 +354,7 @@ def add_feeds(path: Path, feeds: list[FeedConfig]) -> list[FeedConfig]:
         if feed.full_text is not FullText.AUTO:
             table["full_text"] = feed.full_text.value
         tables.append(table)
-        existing.add(feed.url)
+        existing.add(same_feed_key(feed.url))
         added.append(feed)
     if not added:
         return added

@@ -26,3 +26,25 @@ def is_feed_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def same_feed_key(url: str) -> str:
+    """What two spellings of one feed URL share: scheme and host in lower case, no default
+    port, no fragment ("HTTP://Example.org:80/feed#x" and "http://example.org/feed")."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip()
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    if parts.username is not None or parts.password is not None:
+        netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{scheme}://{netloc}{parts.path or '/'}{query}"
