@@ -167,6 +167,40 @@ async def test_search_opens_a_match(server: FeedServer, tmp_path: Path) -> None:
         assert app.highlight_terms == ("مراكش",)
 
 
+async def test_the_search_box_shows_arabic_in_visual_order_with_the_cursor_in_place(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    from tuireader.text import layout_paragraph
+    from tuireader.tui.widgets.bidi_input import BidiInput
+
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await refreshed(app, pilot)
+        await pilot.press("slash", *"قمة (OPEC+) 2025")
+        await pilot.pause()
+        box = app.screen.query_one("#search-input", BidiInput)
+        box._cursor_visible = False
+        shown = box.render_line(0).text
+        visual = layout_paragraph("قمة (OPEC+) 2025", 200)[0]
+        assert shown.rstrip().endswith(visual)  # right-aligned, read right to left
+        assert shown.rstrip().startswith(" ") and len(shown.rstrip()) > len(visual)
+        await pilot.press(*["left"] * 11)  # onto the "O" of OPEC+ (index 5 of 16)
+        box._cursor_visible = True
+        strip = box.render_line(0)
+        cursor_style = box.get_component_rich_style("input--cursor")
+        under_cursor = [
+            seg.text
+            for seg in strip
+            if seg.style and cursor_style.bgcolor and seg.style.bgcolor == cursor_style.bgcolor
+        ]
+        assert under_cursor == ["O"]
+        box.value = "قمة"
+        await pilot.pause()
+        await pilot.press("down")  # straight onto the first result
+        results = app.screen.query_one("#search-results", OptionList)
+        assert results.has_focus and results.highlighted == 0
+
+
 async def test_help_lists_the_keys(server: FeedServer, tmp_path: Path) -> None:
     app = make_app(server, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

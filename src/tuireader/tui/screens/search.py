@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from tuireader.core.search import highlight_terms, search
 from tuireader.tui.app import TuiReader
+from tuireader.tui.widgets.bidi_input import BidiInput
 
 RESULTS = 50
 
@@ -28,7 +29,12 @@ class SearchScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         app = self.reader_app
         with Vertical(id="search-box"):
-            yield Input(placeholder=app.strings("search_placeholder"), id="search-input")
+            yield BidiInput(
+                placeholder=app.strings("search_placeholder"),
+                id="search-input",
+                bidi=app.painter.bidi,
+                shape=app.painter.shape,
+            )
             yield Label("", id="search-count", markup=False)
             yield OptionList(id="search-results")
 
@@ -68,4 +74,8 @@ class SearchScreen(ModalScreen[int | None]):
         self.dismiss(int(event.option.id) if event.option.id else None)
 
     def action_focus_results(self) -> None:
-        self.query_one(OptionList).focus()
+        """Down from the query goes to the results, on the first one."""
+        results = self.query_one(OptionList)
+        results.focus()
+        if results.highlighted is None and results.option_count:
+            results.highlighted = 0
