@@ -211,6 +211,10 @@ async def test_help_lists_the_keys(server: FeedServer, tmp_path: Path) -> None:
         for words in ("Star", "Refresh", "Full text", "Search", "Next unread", "Bidi mode"):
             assert words in rows
         assert rows["Star"] == "s" and rows["Search"] == "/"
+        # Only tuireader's keys: none of Textual's widget bindings repeating them.
+        for textual_only in ("First", "Last", "Page Up", "Scroll Left", "Select"):
+            assert textual_only not in rows
+        assert "Command palette" in rows
         await pilot.press("escape")
 
 

@@ -49,15 +49,32 @@ class HelpScreen(ModalScreen[None]):
 
 
 def collect_bindings(screen: Screen[object]) -> list[tuple[str, str]]:
-    """(keys, description) for every described binding of the app, the screen and its widgets."""
+    """(keys, description) for every described binding of the app, the screen and its
+    widgets that tuireader declares (Textual's own widgets bring bindings of theirs, such as
+    "First" for Home, that would repeat or contradict ours), and the command palette."""
     by_description: dict[str, list[str]] = {}
     nodes: list[DOMNode] = [screen.app, screen, *screen.query("*")]
     for node in nodes:
+        ours = _declared_here(type(node))
         for bindings in node._bindings.key_to_bindings.values():
             for binding in bindings:
-                if binding.description:
+                if binding.description and (binding.action, binding.description) in ours:
                     keys = by_description.setdefault(binding.description, [])
                     display = screen.app.get_key_display(binding)
                     if display not in keys:
                         keys.append(display)
+    palette = screen.app.COMMAND_PALETTE_BINDING
+    if screen.app.ENABLE_COMMAND_PALETTE and palette:
+        by_description.setdefault("Command palette", [palette.replace("ctrl+", "^")])
     return [(" ".join(keys), description) for description, keys in by_description.items()]
+
+
+def _declared_here(cls: type) -> set[tuple[str, str]]:
+    """(action, description) of the bindings that tuireader's own classes declare."""
+    found = set()
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("tuireader."):
+            for binding in klass.__dict__.get("BINDINGS", []):
+                if isinstance(binding, Binding):
+                    found.add((binding.action, binding.description))
+    return found
