@@ -518,6 +518,10 @@ def mark_command(
             store.set_read(article_ids, read)
         if star or unstar:
             store.set_starred(article_ids, star)
+    asked = (("read", read), ("unread", unread), ("starred", star), ("not starred", unstar))
+    states = [state for state, given in asked if given]
+    count = len(set(article_ids))
+    say(f"marked {count} article{'s' if count != 1 else ''} {' and '.join(states)}")
 
 
 def _known_section(store: Store, name: str | None) -> str | None:
@@ -573,7 +577,7 @@ def read_command(context: Context, what: str, width: int | None) -> None:
     with context.store() as store:
         article = store.article(int(what))
     if article is None:
-        fail(f"there is no article {what}")
+        fail(f"no such article: {what}")
     meta = meta_line(article, article.published.strftime("%Y-%m-%d %H:%M UTC"))
     layout = ArticleLayout(article, bidi=modes.bidi, shape=shape, meta=meta)
     for line in layout.lines(columns):
@@ -595,7 +599,7 @@ def fetch_full_command(context: Context, article_id: int) -> None:
     config = context.config()
     with context.store() as store:
         if store.article(article_id) is None:
-            fail(f"there is no article {article_id}")
+            fail(f"no such article: {article_id}")
     result = asyncio.run(fetch_full_text_now(context.paths.database, config, article_id))
     if result.document is None:
         fail(f"article {article_id}: {result.error}", EXIT_FEEDS_FAILED)
@@ -640,7 +644,7 @@ def related_command(context: Context, article_id: int, limit: int, as_json: bool
 
     with context.store() as store:
         if store.article(article_id) is None:
-            fail(f"there is no article {article_id}")
+            fail(f"no such article: {article_id}")
         entries = related_articles(store, article_id, limit=limit)
     if as_json:
         print_json(

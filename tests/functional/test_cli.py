@@ -183,12 +183,14 @@ def test_mark_takes_both_kinds_of_state_and_refuses_contradictions(
     tui("feeds", "add", server.url("/a.xml"))
     tui("refresh")
     first = json.loads(tui("articles", "--json").output)[0]["id"]
-    assert tui("mark", str(first), "--read", "--star").exit_code == 0
+    marked = tui("mark", str(first), "--read", "--star")
+    assert (marked.exit_code, marked.output) == (0, "marked 1 article read and starred\n")
     [row] = json.loads(tui("articles", "--starred", "--json").output)
     assert (row["id"], row["read"], row["starred"]) == (first, True, True)
     assert tui("mark", str(first), "--unread", "--read").exit_code == 2
     assert tui("mark", str(first), "--star", "--unstar").exit_code == 2
     assert tui("mark", str(first)).exit_code == 2
+    assert "no such article: 999" in tui("read", "999").output
 
 
 def test_an_unknown_section_is_an_error_naming_the_known_ones(server: FeedServer, tui: Tui) -> None:

@@ -387,7 +387,7 @@ async def fetch_full_text_now(database: Path, config: Config, article_id: int) -
     try:
         article = await in_thread(store.article, article_id)
         if article is None:
-            return FullTextResult(article_id, None, f"there is no article {article_id}")
+            return FullTextResult(article_id, None, f"no such article: {article_id}")
         async with Fetcher(fetch_settings(config)) as fetcher:
             [result] = await fetch_full_texts(fetcher, store, [article])
         return result
