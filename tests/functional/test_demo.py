@@ -96,3 +96,27 @@ def test_config_and_data_follow_the_xdg_variables(tmp_path: Path, home: dict[str
     assert tuireader("articles", env=home).returncode == 0
     assert (tmp_path / "xdg-data" / "tuireader" / "tuireader.db").exists()
     assert not (tmp_path / "home").exists()
+
+
+def test_every_demo_article_has_a_page_whose_text_is_extracted(tmp_path: Path) -> None:
+    import asyncio
+
+    from tuireader.core.config import Config
+    from tuireader.core.refresh import fetch_full_text_now, refresh
+    from tuireader.core.store import Store
+    from tuireader.demo.server import DemoSite
+
+    with DemoSite() as site:
+        database, config = tmp_path / "tuireader.db", Config(feeds=tuple(site.feeds()))
+        asyncio.run(refresh(database, config))
+        with Store(database) as store:
+            rows = store.articles(limit=200)
+        first_of_each = {row.feed_title: row for row in reversed(rows)}
+        assert len(first_of_each) == 3
+        for row in first_of_each.values():
+            result = asyncio.run(fetch_full_text_now(database, config, row.id))
+            assert result.error is None and result.document is not None, row.feed_title
+            text = " ".join(block.text for block in result.document.blocks)
+            assert len(text) > 200
+            for frame in ("الرئيسية", "اتصل بنا", "Contact", "Share"):
+                assert frame not in text

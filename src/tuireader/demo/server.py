@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from tuireader.core.config import Config, FeedConfig
 from tuireader.core.models import FullText
 from tuireader.core.refresh import refresh
+from tuireader.demo.pages import article_pages
 
 _PLACEHOLDER = re.compile(r"\{\{(BASE|RFC822|ISO)(?::(-?\d+))?\}\}")
 _TYPES = {
@@ -27,6 +28,8 @@ _TYPES = {
     ".jpg": "image/jpeg",
 }
 _TEXT = frozenset({".xml", ".atom", ".json", ".html"})
+# Feeds with whole articles in them: their pages are made from the feed (demo.pages).
+_FULL_CONTENT_FEEDS = ("feeds/akhbar.xml", "feeds/dispatch.atom")
 
 # The demo's subscriptions: path on the demo site, and settings.
 DEMO_FEEDS: tuple[tuple[str, str | None, FullText], ...] = (
@@ -100,6 +103,8 @@ class DemoSite:
                 return
 
         self._server = _bind(Handler, fixed_port=fixed_port)
+        self._pages: dict[str, str] | None = None
+        self._pages_lock = threading.Lock()
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -126,6 +131,19 @@ class DemoSite:
         self._server.shutdown()
         self._server.server_close()
 
+    def _made_pages(self) -> dict[str, str]:
+        """The article pages of the full-content feeds (``demo.pages``), made once."""
+        with self._pages_lock:
+            if self._pages is None:
+                self._pages = {}
+                for feed in _FULL_CONTENT_FEEDS:
+                    text = render(
+                        self._root.joinpath(feed).read_text("utf-8"), self.base, self._now
+                    )
+                    pages = article_pages(text)
+                    self._pages.update({path.rstrip("/"): page for path, page in pages.items()})
+            return self._pages
+
     def answer(self, request: BaseHTTPRequestHandler) -> None:
         path = PurePosixPath(unquote(urlsplit(request.path).path))
         parts = [p for p in path.parts if p not in ("/", "", ".", "..")]
@@ -133,12 +151,16 @@ class DemoSite:
         if resource is not None and resource.is_dir():
             resource = resource / "index.html"
         if resource is None or not resource.is_file():
-            request.send_error(404, "Not Found")
-            return
-        suffix = PurePosixPath(resource.name).suffix
-        body = resource.read_bytes()
-        if suffix in _TEXT:
-            body = render(body.decode("utf-8"), self.base, self._now).encode()
+            page = self._made_pages().get(str(path).rstrip("/"))
+            if page is None:
+                request.send_error(404, "Not Found")
+                return
+            suffix, body = ".html", page.encode()
+        else:
+            suffix = PurePosixPath(resource.name).suffix
+            body = resource.read_bytes()
+            if suffix in _TEXT:
+                body = render(body.decode("utf-8"), self.base, self._now).encode()
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         if request.headers.get("If-None-Match") == etag:
             request.send_response(304)
