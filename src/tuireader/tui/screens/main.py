@@ -64,6 +64,9 @@ class MainScreen(Screen[None]):
     # whole screen a second time).
     AUTO_FOCUS = "#articles"
     BINDINGS = [
+        # The app's own help key, again here so that the footer lists it first: at 60 columns
+        # the last keys do not fit, and this one leads to all the others.
+        Binding("question_mark", "app.help", "Help", id="help"),
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, priority=True, id="next-pane"),
         Binding(
             "shift+tab",
@@ -75,7 +78,7 @@ class MainScreen(Screen[None]):
         ),
         Binding("l,right", "move_pane(1)", "Pane right", show=False, id="pane-right"),
         Binding("h,left", "move_pane(-1)", "Pane left", show=False, id="pane-left"),
-        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("escape", "back", "Back", id="back"),
         Binding("n", "next_unread(1)", "Next unread", show=False, id="next-unread"),
         Binding("p", "next_unread(-1)", "Previous unread", show=False, id="previous-unread"),
         Binding("s", "toggle_star", "Star", id="star"),
@@ -319,6 +322,8 @@ class MainScreen(Screen[None]):
 
     def apply_width(self, width: int) -> None:
         self.update_classes(self.layout_classes(width))  # one restyle, and none if unchanged
+        # One pane at a time: the footer's keys close up, so that more of them fit.
+        self.query_one(ReaderFooter).compact = width < MEDIUM
 
     def visible_panes(self) -> list[str]:
         if self.has_class("-narrow"):
