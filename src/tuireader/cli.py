@@ -23,6 +23,7 @@ from tuireader.core.config import (
     ConfigError,
     FeedConfig,
     add_feeds,
+    edit_feed,
     load_config,
     remove_feed,
     set_ui_option,
@@ -261,6 +262,39 @@ def feeds_add(
     except ConfigError as exc:
         fail(str(exc))
     say(f"added {url}" if added else f"already subscribed: {url}")
+
+
+@feeds.command("edit")
+@click.argument("url")
+@click.option("--title", help="Title to show instead of the feed's own ('' for its own).")
+@click.option("--section", help="Section for every article of this feed ('' for none).")
+@click.option("--direction", type=click.Choice([d.value for d in Direction]))
+@click.option("--full-text", type=click.Choice([f.value for f in FullText]))
+@click.pass_obj
+def feeds_edit(
+    context: Context,
+    url: str,
+    title: str | None,
+    section: str | None,
+    direction: str | None,
+    full_text: str | None,
+) -> None:
+    """Change a subscription's settings; its stored articles follow at the next command."""
+    given = {"title": title, "section": section, "direction": direction, "full_text": full_text}
+    changes = {key: value for key, value in given.items() if value is not None}
+    if not changes:
+        fail("say what to change: --title, --section, --direction or --full-text")
+    with context.store() as store:  # the URL a redirect moved it to works too
+        stored = next((f for f in store.feeds() if url.strip() in (f.url, f.config_url)), None)
+    try:
+        found = edit_feed(context.paths.config_file, stored.config_url if stored else url, changes)
+    except ConfigError as exc:
+        fail(str(exc))
+    if not found:
+        fail(f"not subscribed: {url}")
+    with context.store():  # syncs the config: the feed's articles are filed again
+        pass
+    say(f"changed {url}: " + ", ".join(f"{k} = {v or '(none)'}" for k, v in changes.items()))
 
 
 @feeds.command("list")

@@ -257,3 +257,24 @@ def test_read_lays_out_standard_input_paragraph_by_paragraph(tui: Tui) -> None:
     arabic = "قال المتحدث (CNN) إن الاجتماع انتهى"
     expected = [line.rjust(24).rstrip() for line in layout_paragraph(arabic, 24)]
     assert read(f"{arabic}\n\nabc").splitlines() == [*expected, "", "abc"]
+
+
+def test_feeds_edit_changes_a_subscription_and_its_stored_articles(
+    server: FeedServer, tui: Tui
+) -> None:
+    server.routes["/a.xml"] = Response(body=rss(range(1, 4)))
+    tui.config.write_text(
+        f'# mine\n[[feed]]\nurl = "{server.url("/a.xml")}"  # the morning paper\n',
+        encoding="utf-8",
+    )
+    tui("refresh")
+    edited = tui("feeds", "edit", server.url("/a.xml"), "--section", "منوعات", "--title", "الصباح")
+    assert edited.exit_code == 0, edited.output
+    text = tui.config.read_text(encoding="utf-8")
+    assert "# mine" in text and "# the morning paper" in text
+    assert {a["section"] for a in json.loads(tui("articles", "--json").output)} == {"منوعات"}
+    assert "الصباح" in tui("feeds", "list").output
+    tui("feeds", "edit", server.url("/a.xml"), "--section", "")
+    assert {a["section"] for a in json.loads(tui("articles", "--json").output)} == {"سياسة"}
+    assert tui("feeds", "edit", server.url("/a.xml")).exit_code == 2
+    assert tui("feeds", "edit", "https://elsewhere.example/f", "--title", "x").exit_code == 2

@@ -6,6 +6,7 @@ import os
 import re
 import tempfile
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -460,6 +461,28 @@ def _parses_to(text: str, path: Path) -> Config | None:
         return parse_config(text, path)
     except ConfigError:
         return None
+
+
+def edit_feed(path: Path, url: str, changes: Mapping[str, str | None]) -> bool:
+    """Set (or, with None or "", remove) settings of the feed with ``url``: title, section,
+    direction, full_text. Return whether the feed was there. Comments are kept."""
+    import tomlkit
+
+    document = _read_document(path)
+    array = document.get("feed")
+    for table in array if isinstance(array, list) else []:
+        if same_feed_key(str(table.get("url", ""))) != same_feed_key(url):
+            continue
+        for key, value in changes.items():
+            clean = " ".join(sanitize_text(value or "").split())
+            if clean:
+                table[key] = clean
+            elif key in table:
+                del table[key]
+        parse_config(tomlkit.dumps(document), path)  # a wrong value is refused, named
+        _write_document(path, document)
+        return True
+    return False
 
 
 def set_ui_option(path: Path, key: str, value: str) -> None:
