@@ -3,19 +3,15 @@ each line fitted to the terminal's width; piped output stays whole and in logica
 
 from __future__ import annotations
 
-import os
-import pty
-import select
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
 
-from tests.terminal import child_env, plain_terminal
+from tests.terminal import child_env, plain_terminal, run_in_pty
 from tuireader.core.config import FeedConfig
 from tuireader.core.models import ParsedEntry, ParsedFeed
 from tuireader.core.store import Store
@@ -49,25 +45,7 @@ def args(data_dir: Path) -> list[str]:
 
 
 def on_terminal(arguments: list[str]) -> list[str]:
-    pid, fd = pty.fork()
-    if pid == 0:
-        env = plain_terminal(COLUMNS, 20)
-        os.execvpe(sys.executable, [sys.executable, "-m", "tuireader", *arguments], env)
-    output = b""
-    deadline = time.monotonic() + 30
-    try:
-        while time.monotonic() < deadline:
-            if select.select([fd], [], [], 0.2)[0]:
-                try:
-                    chunk = os.read(fd, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                output += chunk
-    finally:
-        os.waitpid(pid, 0)
-        os.close(fd)
+    output = run_in_pty(arguments, plain_terminal(COLUMNS, 20), keys=[])
     return output.decode("utf-8").replace("\r\n", "\n").splitlines()
 
 

@@ -3,52 +3,12 @@ in app mode, and never written in the other modes."""
 
 from __future__ import annotations
 
-import os
-import pty
-import select
-import signal
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.terminal import plain_terminal
+from tests.terminal import plain_terminal, run_in_pty
 from tuireader.core.terminal import EXPLICIT_MODE, IMPLICIT_MODE
-
-
-def run_in_pty(
-    args: list[str], env: dict[str, str], keys: bytes | list[bytes], wait: float = 4.0
-) -> bytes:
-    """Run tuireader in a pty, press ``keys`` once it has drawn (a list: one group of keys
-    every ``wait`` seconds), return all it wrote."""
-    steps = list(keys) if isinstance(keys, list) else [keys]
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: become tuireader
-        os.execvpe(sys.executable, [sys.executable, "-m", "tuireader", *args], env)
-    output = b""
-    deadline = time.monotonic() + 30
-    started = time.monotonic()
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 0.2)
-            if ready:
-                try:
-                    chunk = os.read(fd, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                output += chunk
-            if steps and time.monotonic() - started > wait and b"tuireader" in output:
-                os.write(fd, steps.pop(0))
-                started = time.monotonic()
-        else:
-            os.kill(pid, signal.SIGKILL)
-    finally:
-        os.waitpid(pid, 0)
-        os.close(fd)
-    return output
 
 
 @pytest.fixture
