@@ -120,3 +120,28 @@ def test_every_demo_article_has_a_page_whose_text_is_extracted(tmp_path: Path) -
             assert len(text) > 200
             for frame in ("الرئيسية", "اتصل بنا", "Contact", "Share"):
                 assert frame not in text
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "%2F%2Fetc/passwd",
+        "/%2F%2Fetc/passwd",
+        "//etc/passwd",
+        "/../../../../etc/passwd",
+        "/..%2F..%2F..%2F..%2Fetc/passwd",
+        "/feeds/..%5C..%5Cetc/passwd",
+    ],
+)
+def test_the_demo_server_serves_nothing_outside_its_site(target: str) -> None:
+    from tuireader.demo.server import DemoSite
+
+    with DemoSite() as site:
+        port = int(site.base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            connection.sendall(f"GET {target} HTTP/1.0\r\n\r\n".encode())
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+    assert answer.startswith(b"HTTP/1.0 404")
+    assert b"root:" not in answer

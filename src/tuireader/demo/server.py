@@ -145,13 +145,18 @@ class DemoSite:
             return self._pages
 
     def answer(self, request: BaseHTTPRequestHandler) -> None:
-        path = PurePosixPath(unquote(urlsplit(request.path).path))
-        parts = [p for p in path.parts if p not in ("/", "", ".", "..")]
+        path = unquote(urlsplit(request.path).path)
+        # Names between slashes only, each joined under the site: "//etc" or "..%2F" in a
+        # request must never reach another directory (PurePosixPath keeps a leading "//").
+        parts = [part for part in path.split("/") if part not in ("", ".", "..")]
+        if not path.startswith("/") or any("\\" in part or "\0" in part for part in parts):
+            request.send_error(404, "Not Found")
+            return
         resource = self._root.joinpath(*parts) if parts else None
         if resource is not None and resource.is_dir():
             resource = resource / "index.html"
         if resource is None or not resource.is_file():
-            page = self._made_pages().get(str(path).rstrip("/"))
+            page = self._made_pages().get(path.rstrip("/"))
             if page is None:
                 request.send_error(404, "Not Found")
                 return
