@@ -28,7 +28,7 @@ from tuireader.core.config import (
     remove_feed,
     set_ui_option,
 )
-from tuireader.core.models import ArticleRow, Direction, FullText
+from tuireader.core.models import ArticleRow, Direction, Feed, FullText
 from tuireader.core.paths import Paths, resolve_paths
 from tuireader.core.sections import section_key
 from tuireader.core.store import ArticleQuery, Store, StoreError
@@ -39,7 +39,7 @@ from tuireader.core.terminal import (
     choose_modes,
     explicit_bidi_mode,
 )
-from tuireader.core.urls import is_feed_url
+from tuireader.core.urls import is_feed_url, same_feed_key
 from tuireader.text.sanitize import sanitize_text
 
 if TYPE_CHECKING:
@@ -264,6 +264,21 @@ def feeds_add(
     say(f"added {url}" if added else f"already subscribed: {url}")
 
 
+def _stored_feed(store: Store, url: str) -> Feed | None:
+    """The stored feed a user means by ``url``: the one configured at that URL (any spelling),
+    else the one a permanent redirect moved there, if only one was; an error if several."""
+    key = same_feed_key(url)
+    feeds = store.feeds()
+    configured = [feed for feed in feeds if same_feed_key(feed.config_url) == key]
+    if configured:
+        return configured[0]
+    moved = [feed for feed in feeds if same_feed_key(feed.url) == key]
+    if len(moved) > 1:
+        names = ", ".join(feed.config_url for feed in moved)
+        fail(f"several feeds moved to {url}; name one as configured: {names}")
+    return moved[0] if moved else None
+
+
 @feeds.command("edit")
 @click.argument("url")
 @click.option("--title", help="Title to show instead of the feed's own ('' for its own).")
@@ -279,13 +294,13 @@ def feeds_edit(
     direction: str | None,
     full_text: str | None,
 ) -> None:
-    """Change a subscription's settings; its stored articles follow at the next command."""
+    """Change a subscription's settings; its stored articles are filed again at once."""
     given = {"title": title, "section": section, "direction": direction, "full_text": full_text}
     changes = {key: value for key, value in given.items() if value is not None}
     if not changes:
         fail("say what to change: --title, --section, --direction or --full-text")
-    with context.store() as store:  # the URL a redirect moved it to works too
-        stored = next((f for f in store.feeds() if url.strip() in (f.url, f.config_url)), None)
+    with context.store() as store:
+        stored = _stored_feed(store, url)
     try:
         found = edit_feed(context.paths.config_file, stored.config_url if stored else url, changes)
     except ConfigError as exc:
@@ -336,8 +351,9 @@ def feeds_list(context: Context, as_json: bool) -> None:
         else:
             state = feed.last_error or "ok"
         title = f"{feed.title}  " if feed.title != feed.url else ""
+        moved = f" (configured as {feed.config_url})" if feed.config_url != feed.url else ""
         articles = f"{c.total} article{'s' if c.total != 1 else ''}, {c.unread} unread"
-        say(f"{title}{feed.url}  {articles}  [{state}]")
+        say(f"{title}{feed.url}{moved}  {articles}  [{state}]")
 
 
 @feeds.command("remove")
@@ -350,7 +366,7 @@ def feeds_remove(context: Context, url: str) -> None:
     """
     url = url.strip()
     with context.store() as store:
-        stored = next((f for f in store.feeds() if url in (f.url, f.config_url)), None)
+        stored = _stored_feed(store, url)
     config_url = stored.config_url if stored is not None else url
     try:
         in_config = remove_feed(context.paths.config_file, config_url)
@@ -511,10 +527,10 @@ def articles_command(
     with context.store() as store:
         feed_id = None
         if feed_url is not None:
-            # The URL as configured, or where a permanent redirect moved the feed.
-            feed_id = next((f.id for f in store.feeds() if feed_url in (f.url, f.config_url)), None)
-            if feed_id is None:
+            stored = _stored_feed(store, feed_url)
+            if stored is None:
                 fail(f"no such feed: {feed_url}")
+            feed_id = stored.id
         query = ArticleQuery(
             section_key=_known_section(store, section),
             feed_id=feed_id,

@@ -278,3 +278,28 @@ def test_feeds_edit_changes_a_subscription_and_its_stored_articles(
     assert {a["section"] for a in json.loads(tui("articles", "--json").output)} == {"سياسة"}
     assert tui("feeds", "edit", server.url("/a.xml")).exit_code == 2
     assert tui("feeds", "edit", "https://elsewhere.example/f", "--title", "x").exit_code == 2
+
+
+def test_feeds_are_named_by_their_configured_url_before_the_one_they_moved_to(
+    server: FeedServer, tui: Tui
+) -> None:
+    server.routes["/a.xml"] = redirect(server.url("/b.xml"), status=301)
+    server.routes["/b.xml"] = Response(body=rss(range(1, 3)))
+    a, b = server.url("/a.xml"), server.url("/b.xml")
+    tui("feeds", "add", a)
+    tui("feeds", "add", b)
+    tui("refresh")  # a now lives at b's URL too
+    assert f"(configured as {a})" in tui("feeds", "list").output
+    assert tui("feeds", "edit", b, "--title", "Edited B").exit_code == 0
+    tables = tui.config.read_text(encoding="utf-8").split("[[feed]]")
+    assert "Edited B" in tables[-1] and "Edited B" not in tables[-2]
+    spelled = b.replace("http://", "HTTP://")
+    assert tui("feeds", "remove", spelled).exit_code == 0
+    assert [f["config_url"] for f in json.loads(tui("feeds", "list", "--json").output)] == [a]
+    tui("feeds", "add", b)
+    server.routes["/c.xml"] = redirect(server.url("/b.xml"), status=308)
+    tui("feeds", "add", server.url("/c.xml"))
+    tui("refresh")
+    tui("feeds", "remove", b)  # a and c both moved to b: b alone names neither
+    ambiguous = tui("feeds", "edit", b, "--title", "x")
+    assert ambiguous.exit_code == 2 and "several feeds moved" in ambiguous.output

@@ -403,7 +403,8 @@ def remove_feed(path: Path, url: str) -> bool:
     just above its ``[[feed]]`` go with it, the others stay where they were."""
     text = _read_text(path) or ""
     before = parse_config(text, path)
-    index = next((i for i, feed in enumerate(before.feeds) if feed.url == url), None)
+    key = same_feed_key(url)
+    index = next((i for i, f in enumerate(before.feeds) if same_feed_key(f.url) == key), None)
     if index is None:
         return False
     document = _without_feed_table(text, index)
