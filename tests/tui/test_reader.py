@@ -360,3 +360,31 @@ async def test_an_unknown_theme_is_said_and_one_refresh_reads_as_one(
         told = [str(n.message) for n in app._notifications]
         assert any("There is no theme no-such-theme" in message for message in told)
         assert screen.sub_title.startswith("1 feed refreshed, ")
+
+
+async def test_help_lists_the_same_keys_in_the_arabic_interface(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    from tuireader.core.config import Config, FeedConfig
+    from tuireader.tui.app import AppSettings, TuiReader
+
+    counts = {}
+    for language in ("en", "ar"):
+        settings = AppSettings(
+            database=tmp_path / f"{language}.db",
+            config=Config(feeds=(FeedConfig(server.url("/ar.xml")),)),
+            bidi="app",
+            shape=False,
+            language=language,
+        )
+        app = TuiReader(settings)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await refreshed(app, pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            rows = app.screen.rows  # type: ignore[attr-defined]
+            counts[language] = len(rows)
+            if language == "ar":
+                descriptions = " ".join(description for _, description in rows)
+                assert "Star" not in descriptions and "Command palette" not in descriptions
+    assert counts["ar"] == counts["en"] >= 20

@@ -39,7 +39,10 @@ class HelpScreen(ModalScreen[None]):
 
         if isinstance(self.app, TuiReader):
             self.app.localize(self)
-        self.rows = collect_bindings(below)
+        label = "Command palette"
+        if isinstance(self.app, TuiReader):
+            label = self.app.painter.plain(self.app.strings("command_palette"))
+        self.rows = collect_bindings(below, label)
         self.query_one("#help-text", Static).update(binding_rows(self.rows))
         if isinstance(self.app, TuiReader):
             strings = self.app.strings
@@ -48,33 +51,41 @@ class HelpScreen(ModalScreen[None]):
             self.query_one("#help-box").border_title = "Keys"
 
 
-def collect_bindings(screen: Screen[object]) -> list[tuple[str, str]]:
+def collect_bindings(
+    screen: Screen[object], palette_label: str = "Command palette"
+) -> list[tuple[str, str]]:
     """(keys, description) for every described binding of the app, the screen and its
     widgets that tuireader declares (Textual's own widgets bring bindings of theirs, such as
     "First" for Home, that would repeat or contradict ours), and the command palette."""
     by_description: dict[str, list[str]] = {}
     nodes: list[DOMNode] = [screen.app, screen, *screen.query("*")]
     for node in nodes:
-        ours = _declared_here(type(node))
+        keys_here, ids_here = _declared_here(type(node))
         for bindings in node._bindings.key_to_bindings.values():
             for binding in bindings:
-                if binding.description and (binding.action, binding.description) in ours:
+                # Keys and ids, not descriptions: those are translated in place, and a
+                # keymap gives a binding with an id another key.
+                ours = (binding.action, binding.key) in keys_here or binding.id in ids_here
+                if binding.description and ours:
                     keys = by_description.setdefault(binding.description, [])
                     display = screen.app.get_key_display(binding)
                     if display not in keys:
                         keys.append(display)
     palette = screen.app.COMMAND_PALETTE_BINDING
     if screen.app.ENABLE_COMMAND_PALETTE and palette:
-        by_description.setdefault("Command palette", [palette.replace("ctrl+", "^")])
+        by_description.setdefault(palette_label, [palette.replace("ctrl+", "^")])
     return [(" ".join(keys), description) for description, keys in by_description.items()]
 
 
-def _declared_here(cls: type) -> set[tuple[str, str]]:
-    """(action, description) of the bindings that tuireader's own classes declare."""
-    found = set()
+def _declared_here(cls: type) -> tuple[set[tuple[str, str]], set[str]]:
+    """(action, key) pairs and ids of the bindings that tuireader's own classes declare."""
+    keys: set[tuple[str, str]] = set()
+    ids: set[str] = set()
     for klass in cls.__mro__:
         if klass.__module__.startswith("tuireader."):
             for binding in klass.__dict__.get("BINDINGS", []):
                 if isinstance(binding, Binding):
-                    found.add((binding.action, binding.description))
-    return found
+                    keys.update((binding.action, key.strip()) for key in binding.key.split(","))
+                    if binding.id:
+                        ids.add(binding.id)
+    return keys, ids
