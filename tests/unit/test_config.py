@@ -86,6 +86,7 @@ url = "http://example.com/atom.xml"
         ("# setup\nfetch = { timeout = 0 }\n", "line 2, key 'fetch.timeout'"),
         ("fetch.concurrency = 0\n", "line 1, key 'fetch.concurrency'"),
         ("[ fetch ]  # mine\nper_host = 0\n", "line 2, key 'fetch.per_host'"),
+        ("[fetch]\n# timeout = 10  # seconds\ntimeout = 0\n", "line 3, key 'fetch.timeout'"),
         ("[keys]\nrefrsh = 'R'\n", "line 2, key 'keys.refrsh': no such key binding (ids: back"),
         ("[keys]\nrefresh = ' '\n", "line 2, key 'keys.refresh': must name a key"),
     ],

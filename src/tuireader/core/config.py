@@ -281,7 +281,8 @@ def _line_of_key(text: str, key: str, table: str | None, index: int) -> int | No
     pattern = re.compile(rf"(^|[\s{{,.]){re.escape(key)}\s*=")
     header_pattern = re.compile(rf"^\s*\[+\s*{re.escape(key)}\s*\]+")
     for number in range(start, len(lines)):
-        if pattern.search(lines[number]) or header_pattern.match(lines[number]):
+        code = lines[number].split("#", 1)[0]  # "# timeout = 10" in the template is no key
+        if pattern.search(code) or header_pattern.match(code):
             return number + 1
     return None
 
