@@ -388,3 +388,56 @@ async def test_help_lists_the_same_keys_in_the_arabic_interface(
                 descriptions = " ".join(description for _, description in rows)
                 assert "Star" not in descriptions and "Command palette" not in descriptions
     assert counts["ar"] == counts["en"] >= 20
+
+
+def test_the_search_box_knows_what_each_cell_stands_for() -> None:
+    from tuireader.tui.widgets.bidi_input import _cursor_cell, visual_chars
+
+    chars, direction = visual_chars("السلام", True)  # a lam-alef is joined into one glyph
+    assert direction == "rtl" and len(chars) == 6
+    assert [_cursor_cell(chars, position) for position in range(7)] == [5, 4, 3, 2, 2, 1, 0]
+    chars, direction = visual_chars("abc عربي", False)
+    assert direction == "ltr"
+    assert "".join(char for char, _ in chars) == "abc يبرع "
+    assert [index for _, index in chars] == [0, 1, 2, 3, 7, 6, 5, 4, 8]
+
+
+async def test_a_click_in_the_search_box_lands_on_the_letter_clicked(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    from tuireader.tui.widgets.bidi_input import BidiInput
+
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await refreshed(app, pilot)
+        await pilot.press("slash", *"قمة مراكش")
+        await pilot.pause()
+        box = app.screen.query_one("#search-input", BidiInput)
+        content, region = box.content_region, box.region
+        # Right-aligned: the last cell of the value is its first letter, ق.
+        rightmost = content.x - region.x + content.width - 1
+        await pilot.click(box, offset=(rightmost, content.y - region.y))
+        assert box.cursor_position == 0
+        await pilot.click(box, offset=(rightmost - 4, content.y - region.y))  # م of مراكش
+        assert box.cursor_position == 4
+        await pilot.click(box, offset=(content.x - region.x, content.y - region.y))
+        assert box.cursor_position == len("قمة مراكش")  # left of it: its logical end
+
+
+async def test_a_long_search_keeps_its_view_through_the_cursor_blink(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    from tuireader.tui.widgets.bidi_input import BidiInput
+
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await refreshed(app, pilot)
+        await pilot.press("slash", *("قمة مراكش تبحث تمويل مشاريع الماء " * 3).strip())
+        await pilot.press("home")
+        await pilot.pause()
+        box = app.screen.query_one("#search-input", BidiInput)
+        box._cursor_visible = True
+        shown = box.render_line(0).text
+        box._cursor_visible = False
+        assert box.render_line(0).text == shown
+        assert shown.rstrip().endswith("ةمق")  # the start of the text, where the cursor is
