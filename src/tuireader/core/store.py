@@ -134,8 +134,6 @@ class Store:
             raise StoreError(f"cannot open the database {path}: {exc}") from exc
         self._lock = threading.RLock()
         self._depth = 0  # transactions open in the thread holding the lock
-        self._names: dict[str, str] = {}
-        self._names_version: tuple[int, int] | None = None
 
     def close(self) -> None:
         self._db.close()
@@ -480,7 +478,7 @@ class Store:
             " ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
-        names = self.section_names()
+        names = self.section_names(str(row[11]) for row in rows)
         return [_article_row(row, names) for row in rows]
 
     def position(self, query: ArticleQuery, article_id: int) -> int | None:
@@ -537,7 +535,7 @@ class Store:
             f" WHERE a.id IN ({marks})",
             list(ids),
         ).fetchall()
-        names = self.section_names()
+        names = self.section_names(str(row[11]) for row in rows)
         by_id = {row.id: row for row in (_article_row(r, names) for r in rows)}
         return [by_id[i] for i in ids if i in by_id]
 
@@ -570,7 +568,7 @@ class Store:
             language=row[14],
             direction=Direction(row[15]),
             categories=tuple(json.loads(row[16])),
-            section=self.section_names().get(row[21], row[17]),
+            section=self.section_names([row[21]]).get(row[21], row[17]),
             read=bool(row[18]),
             starred=bool(row[19]),
             first_seen=datetime.fromisoformat(row[20]),
@@ -624,20 +622,28 @@ class Store:
         merged: dict[str, tuple[str, int, int, int]] = {}
         for key, name, total, unread in rows:
             best_name, best_count, all_total, all_unread = merged.get(key, (name, 0, 0, 0))
-            if total > best_count or (total == best_count and name < best_name):
+            if _more_common(name, total, best_name, best_count):
                 best_name, best_count = name, total
             merged[key] = (best_name, best_count, all_total + total, all_unread + unread)
         sections = [SectionCount(k, v[0], v[2], v[3]) for k, v in merged.items()]
         return sorted(sections, key=lambda s: (-s.total, s.name))
 
-    def section_names(self) -> dict[str, str]:
-        """Section key → the spelling ``sections()`` shows (the most common one); worked
-        out again only after a write, by this connection or another."""
-        version = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes)
-        if version != self._names_version:
-            self._names = {section.key: section.name for section in self.sections()}
-            self._names_version = version
-        return self._names
+    def section_names(self, keys: Iterable[str]) -> dict[str, str]:
+        """Section key → the spelling ``sections()`` shows (the most common one), for
+        ``keys`` only: reading every section's counts would cost a page of rows far more."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return {}
+        rows = self._db.execute(
+            "SELECT section_key, section, count(*) FROM articles"
+            f" WHERE section_key IN ({','.join('?' * len(wanted))}) GROUP BY section_key, section",
+            wanted,
+        )
+        best: dict[str, tuple[str, int]] = {}
+        for key, name, total in rows:
+            if key not in best or _more_common(name, total, *best[key]):
+                best[key] = (name, total)
+        return {key: name for key, (name, _total) in best.items()}
 
     def feed_counts(self) -> list[FeedCount]:
         """Every feed with counts, and one of its articles' section keys (the greatest) to
@@ -751,6 +757,12 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+
+def _more_common(name: str, count: int, than_name: str, than_count: int) -> bool:
+    """Whether a section's spelling ``name`` (used ``count`` times) is the one to show rather
+    than ``than_name``: the more common, and of two as common the first in code order."""
+    return count > than_count or (count == than_count and name < than_name)
 
 
 def _article_row(row: Sequence[object], names: dict[str, str]) -> ArticleRow:
