@@ -32,6 +32,13 @@ AUTO, RTL, LTR = Direction.AUTO, Direction.RTL, Direction.LTR
         # As many letters of each: the tag, else the first letter.
         ("ar", "abc أبج", RTL),
         (None, "أبج abc", RTL),
+        # An item without a title goes by its summary, which is HTML: markup is no text.
+        (
+            "ar",
+            '<p><a href="https://www.example.com/articles/2025/summit">قمة مراكش تبحث</a></p>',
+            RTL,
+        ),
+        (None, "<p>Summit in Marrakech&nbsp;opens</p>", LTR),
     ],
 )
 def test_resolve_direction(language: str | None, text: str, expected: Direction) -> None:

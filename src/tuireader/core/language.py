@@ -42,12 +42,17 @@ def resolve_direction(configured: Direction, language: str | None, text: str) ->
 
 
 _DIRECTION_SAMPLE = 2000  # characters: a title or a summary's opening is enough
+_MARKUP = re.compile(r"<[^>]*>|&[#\w]+;|\bhttps?://\S+")
 
 
 def text_direction(text: str) -> Direction | None:
     """RTL or LTR by which the text has more of, right-to-left or left-to-right letters;
-    None when it has as many of each (or none)."""
-    classes = bidi_classes(text[:_DIRECTION_SAMPLE])
+    None when it has as many of each (or none). Tags, entities and URLs in an HTML summary
+    are not letters of the text."""
+    sample = text[:_DIRECTION_SAMPLE]
+    if "<" in sample or "&" in sample or "://" in sample:
+        sample = _MARKUP.sub(" ", sample)
+    classes = bidi_classes(sample)
     rtl = classes.count("R") + classes.count("A")
     ltr = classes.count("L")
     if rtl == ltr:
