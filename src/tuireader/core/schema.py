@@ -96,10 +96,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX articles_feed_counts ON articles (feed_id, read, section_key);
     """,
     # 5: when a server's Retry-After lets a feed be fetched again; an explicit refresh waits
-    # for that, and only that (a 429 without Retry-After is retried at once).
+    # for that, and only that (a 429 without Retry-After is retried at once). Older rows
+    # cannot tell a Retry-After from tuireader's own backoff: none is assumed.
     """
     ALTER TABLE feeds ADD COLUMN retry_after TEXT;
-    UPDATE feeds SET retry_after = next_fetch WHERE last_status IN (429, 503);
     """,
 )
 
