@@ -120,11 +120,14 @@ def say(text: str = "") -> None:
 
 
 def print_failures(report: RefreshReport) -> None:
-    """One line on standard error for each feed that failed, in words."""
+    """One line on standard error for each feed that failed or was skipped, in words."""
     for feed in report.failed:
         click.echo(
             f"tuireader: {sanitize_text(feed.url)}: {sanitize_text(feed.error or '')}", err=True
         )
+    for feed in report.skipped:
+        why = sanitize_text(feed.warning or "")
+        click.echo(f"tuireader: skipped {sanitize_text(feed.url)}: {why}", err=True)
 
 
 def print_json(value: Any) -> None:

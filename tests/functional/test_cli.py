@@ -91,7 +91,9 @@ def test_refresh_json_accounts_for_every_feed(server: FeedServer, tui: Tui) -> N
     assert outcomes[server.url("/a.xml")][0] == "ok"
     outcome, why = outcomes[server.url("/gone.xml")]
     assert outcome == "skipped" and "gone (410)" in why
-    assert "1 feed refreshed, 0 new, 1 skipped" in tui("refresh").output
+    plain = tui("refresh")
+    assert "1 feed refreshed, 0 new, 1 skipped" in plain.output
+    assert f"skipped {server.url('/gone.xml')}: gone (410)" in plain.output
 
 
 def test_refresh_exit_code_is_one_when_a_feed_fails(server: FeedServer, tui: Tui) -> None:

@@ -441,3 +441,26 @@ async def test_a_long_search_keeps_its_view_through_the_cursor_blink(
         box._cursor_visible = False
         assert box.render_line(0).text == shown
         assert shown.rstrip().endswith("ةمق")  # the start of the text, where the cursor is
+
+
+async def test_the_related_sidebar_keeps_its_place_through_a_resize(tmp_path: Path) -> None:
+    from tuireader.demo.scenes import NOW, demo_app, go_to, is_arabic_example
+    from tuireader.demo.server import build_demo_database
+
+    import asyncio
+
+    database = tmp_path / "tuireader.db"
+    config = await asyncio.to_thread(build_demo_database, database, NOW)
+    app = demo_app(database, config)
+    async with app.run_test(size=(130, 36)) as pilot:
+        await go_to(is_arabic_example)(pilot)
+        related = app.screen.query_one("#related", OptionList)
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if related.option_count > 2:
+                break
+        related.highlighted = 2
+        for size in ((130, 40), (124, 40)):  # taller, then narrower
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert related.highlighted == 2

@@ -223,12 +223,12 @@ class Store:
                 )
                 if feed.url in stored:
                     feed_id, section, title, direction = stored[feed.url]
-                    refile = (section, title) != (feed.section, feed.title or "")
-                    redirect = direction != feed.direction.value
-                    if refile or redirect:
-                        changed.append((feed_id, refile, redirect))
-            for feed_id, refile, redirect in changed:
-                self._file_again(feed_id, sections=refile, directions=redirect)
+                    new_section = (section, title) != (feed.section, feed.title or "")
+                    new_direction = direction != feed.direction.value
+                    if new_section or new_direction:
+                        changed.append((feed_id, new_section, new_direction))
+            for feed_id, new_section, new_direction in changed:
+                self._file_again(feed_id, sections=new_section, directions=new_direction)
 
     def _adopt_moved_feeds(self, configured: set[str]) -> None:
         """A feed that a permanent redirect moved, written in the config at its new URL in

@@ -215,9 +215,11 @@ class MainScreen(Screen[None]):
     def show_related_entries(self, article_id: int, entries: list[RelatedEntry]) -> None:
         if self.current is None or self.current.id != article_id:
             return  # the reader moved on while this was computed
+        same = self._related_shown is not None and self._related_shown[0] == article_id
         self._related_shown = (article_id, entries)
         app = self.reader_app
         related = self.query_one("#related", OptionList)
+        highlighted = related.highlighted if same else None  # laid out again: keep the place
         related.clear_options()
         width = max(related.scrollable_content_region.width - 1, 16)
         if not entries:
@@ -234,6 +236,8 @@ class MainScreen(Screen[None]):
                 line = app.strings("also", source=also.feed_title)
                 prompt.append("\n" + app.painter.aligned_text(line, width), style="italic dim")
             related.add_option(Option(prompt, id=str(entry.row.id)))
+        if highlighted is not None and highlighted < related.option_count:
+            related.highlighted = highlighted
 
     def open_row(self, row: ArticleRow) -> None:
         """Show an article and mark it read."""

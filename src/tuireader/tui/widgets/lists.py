@@ -34,5 +34,9 @@ class ResizingOptionList(KeyedOptionList):
         def control(self) -> ResizingOptionList:
             return self.option_list
 
+    _laid_out_width = -1
+
     def on_resize(self, event: events.Resize) -> None:
-        self.post_message(self.Resized(self))
+        if event.size.width != self._laid_out_width:  # a taller list needs no new layout
+            self._laid_out_width = event.size.width
+            self.post_message(self.Resized(self))
