@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import OptionList
 
@@ -11,6 +14,7 @@ from tests.tui.conftest import make_app
 from tuireader.core.store import ArticleQuery, Store
 from tuireader.tui.screens.main import MainScreen
 from tuireader.tui.widgets.article_list import ArticleList
+from tuireader.tui.widgets.bidi_input import BidiInput
 from tuireader.tui.widgets.reader import ArticleView
 from tuireader.tui.widgets.sections import SectionsPane
 
@@ -21,6 +25,19 @@ async def refreshed(app, pilot) -> MainScreen:  # type: ignore[no-untyped-def]
     screen = app.screen
     assert isinstance(screen, MainScreen)
     return screen
+
+
+@asynccontextmanager
+async def searching(
+    server: FeedServer, tmp_path: Path, query: str, size: tuple[int, int] = (120, 36)
+) -> AsyncIterator[tuple[Any, Any, BidiInput]]:
+    """The reader with ``query`` typed into its search box: (app, pilot, box)."""
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await refreshed(app, pilot)
+        await pilot.press("slash", *query)
+        await pilot.pause()
+        yield app, pilot, app.screen.query_one("#search-input", BidiInput)
 
 
 async def test_navigate_open_star_and_read(server: FeedServer, tmp_path: Path) -> None:
@@ -171,14 +188,8 @@ async def test_the_search_box_shows_arabic_in_visual_order_with_the_cursor_in_pl
     server: FeedServer, tmp_path: Path
 ) -> None:
     from tuireader.text import layout_paragraph
-    from tuireader.tui.widgets.bidi_input import BidiInput
 
-    app = make_app(server, tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await refreshed(app, pilot)
-        await pilot.press("slash", *"قمة (OPEC+) 2025")
-        await pilot.pause()
-        box = app.screen.query_one("#search-input", BidiInput)
+    async with searching(server, tmp_path, "قمة (OPEC+) 2025") as (app, pilot, box):
         box._cursor_visible = False
         shown = box.render_line(0).text
         visual = layout_paragraph("قمة (OPEC+) 2025", 200)[0]
@@ -405,14 +416,7 @@ def test_the_search_box_knows_what_each_cell_stands_for() -> None:
 async def test_a_click_in_the_search_box_lands_on_the_letter_clicked(
     server: FeedServer, tmp_path: Path
 ) -> None:
-    from tuireader.tui.widgets.bidi_input import BidiInput
-
-    app = make_app(server, tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await refreshed(app, pilot)
-        await pilot.press("slash", *"قمة مراكش")
-        await pilot.pause()
-        box = app.screen.query_one("#search-input", BidiInput)
+    async with searching(server, tmp_path, "قمة مراكش") as (_app, pilot, box):
         content, region = box.content_region, box.region
         # Right-aligned: the last cell of the value is its first letter, ق.
         rightmost = content.x - region.x + content.width - 1
@@ -427,15 +431,10 @@ async def test_a_click_in_the_search_box_lands_on_the_letter_clicked(
 async def test_a_long_search_keeps_its_view_through_the_cursor_blink(
     server: FeedServer, tmp_path: Path
 ) -> None:
-    from tuireader.tui.widgets.bidi_input import BidiInput
-
-    app = make_app(server, tmp_path)
-    async with app.run_test(size=(60, 24)) as pilot:
-        await refreshed(app, pilot)
-        await pilot.press("slash", *("قمة مراكش تبحث تمويل مشاريع الماء " * 3).strip())
+    query = ("قمة مراكش تبحث تمويل مشاريع الماء " * 3).strip()
+    async with searching(server, tmp_path, query, size=(60, 24)) as (_app, pilot, box):
         await pilot.press("home")
         await pilot.pause()
-        box = app.screen.query_one("#search-input", BidiInput)
         box._cursor_visible = True
         shown = box.render_line(0).text
         box._cursor_visible = False
@@ -444,10 +443,10 @@ async def test_a_long_search_keeps_its_view_through_the_cursor_blink(
 
 
 async def test_the_related_sidebar_keeps_its_place_through_a_resize(tmp_path: Path) -> None:
+    import asyncio
+
     from tuireader.demo.scenes import NOW, demo_app, go_to, is_arabic_example
     from tuireader.demo.server import build_demo_database
-
-    import asyncio
 
     database = tmp_path / "tuireader.db"
     config = await asyncio.to_thread(build_demo_database, database, NOW)
