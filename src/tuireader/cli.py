@@ -260,6 +260,11 @@ def feeds_add(
     if not is_feed_url(url):
         fail(f"{url}: only http and https feed URLs are supported")
     feed = FeedConfig(url, title, section, Direction(direction), FullText(full_text))
+    with context.store() as store:
+        moved = _stored_feed(store, url)
+    if moved is not None and same_feed_key(moved.config_url) != same_feed_key(url):
+        say(f"already subscribed: {url} is where {moved.config_url} moved")
+        return
     try:
         added = add_feeds(context.paths.config_file, [feed])
     except ConfigError as exc:
@@ -349,10 +354,10 @@ def feeds_list(context: Context, as_json: bool) -> None:
             state = "not in the config: `feeds remove` deletes it"
         elif feed.gone:
             state = "gone"
-        elif feed.last_status is None:
-            state = "not fetched yet"
+        elif feed.last_error:
+            state = feed.last_error
         else:
-            state = feed.last_error or "ok"
+            state = "not fetched yet" if feed.next_fetch is None else "ok"
         title = f"{feed.title}  " if feed.title != feed.url else ""
         moved = f" (configured as {feed.config_url})" if feed.config_url != feed.url else ""
         articles = f"{c.total} article{'s' if c.total != 1 else ''}, {c.unread} unread"
@@ -391,7 +396,10 @@ def import_opml(context: Context, file: Path) -> None:
 
     try:
         found = read_opml(file.read_bytes())
-        added = add_feeds(context.paths.config_file, found.feeds)
+        with context.store() as store:  # not again at the address a redirect moved one to
+            moved = {same_feed_key(feed.url) for feed in store.feeds()}
+        fresh = [feed for feed in found.feeds if same_feed_key(feed.url) not in moved]
+        added = add_feeds(context.paths.config_file, fresh)
     except (OPMLError, ConfigError) as exc:
         fail(f"{file}: {exc}")
     for url, why in found.refused:
@@ -485,9 +493,11 @@ def article_json(row: ArticleRow) -> dict[str, Any]:
     }
 
 
-# One article per line: "{id:>6} {marks} {date}  {title}  ·  {feed}".
-_ROW_PREFIX_CELLS = 6 + 1 + 2 + 1 + 16 + 2
+# One article per line: "{id:>6} {marks} {date}  {title}  ·  {feed}"; on a narrow terminal
+# a short date, and the title alone when a feed column would leave it too little room.
 _ROW_SEPARATOR = "  ·  "
+_NARROW = 60  # columns
+_TITLE_ALONE = 40  # cells left for the title and feed together, below which the feed goes
 
 
 def _logical(text: str, _width: int) -> str:
@@ -500,13 +510,19 @@ def print_rows(rows: list[ArticleRow], as_json: bool, fit: Fitter = _logical) ->
     if as_json:
         print_json([article_json(r) for r in rows])
         return
-    room = max(_width(None) - _ROW_PREFIX_CELLS - len(_ROW_SEPARATOR), 20)
-    title_cells = room * 2 // 3
+    columns = _width(None)
+    narrow = sys.stdout.isatty() and columns < _NARROW
+    date_format = "%m-%d" if narrow else "%Y-%m-%d %H:%M"
     for row in rows:
         marks = ("*" if row.starred else " ") + (" " if row.read else "N")
-        when = row.published.strftime("%Y-%m-%d %H:%M")
-        title, feed = fit(row.title, title_cells), fit(row.feed_title, room - title_cells)
-        click.echo(f"{row.id:>6} {marks} {when}  {title}{_ROW_SEPARATOR}{feed}")
+        prefix = f"{row.id:>6} {marks} {row.published.strftime(date_format)}  "
+        room = max(columns - len(prefix), 10)
+        if narrow and room - len(_ROW_SEPARATOR) < _TITLE_ALONE:
+            click.echo(prefix + fit(row.title, room))
+            continue
+        room -= len(_ROW_SEPARATOR)
+        title, feed = fit(row.title, room * 2 // 3), fit(row.feed_title, room - room * 2 // 3)
+        click.echo(f"{prefix}{title}{_ROW_SEPARATOR}{feed}")
 
 
 @main.command("articles")
@@ -713,7 +729,7 @@ def related_command(context: Context, article_id: int, limit: int, as_json: bool
         )
         return
     fit = context.visual()
-    room = max(_width(None) - 9 - len("also reported by : "), 20)
+    room = max(_width(None) - 9 - len("also reported by : "), 10)
     for entry in entries:
         print_rows([entry.row], False, fit)
         for row in entry.also:

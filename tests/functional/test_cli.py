@@ -305,3 +305,29 @@ def test_feeds_are_named_by_their_configured_url_before_the_one_they_moved_to(
     tui("feeds", "remove", b)  # a and c both moved to b: b alone names neither
     ambiguous = tui("feeds", "edit", b, "--title", "x")
     assert ambiguous.exit_code == 2 and "several feeds moved" in ambiguous.output
+
+
+def test_a_url_a_feed_moved_to_or_an_encoded_spelling_is_no_new_subscription(
+    server: FeedServer, tui: Tui
+) -> None:
+    server.routes["/old.xml"] = redirect(server.url("/new.xml"), status=301)
+    server.routes["/new.xml"] = Response(body=rss(range(1, 3)))
+    tui("feeds", "add", server.url("/old.xml"))
+    tui("refresh")
+    again = tui("feeds", "add", server.url("/new.xml"))
+    assert again.output.startswith("already subscribed")
+    assert "moved" in again.output
+    arabic = server.url("/أخبار.xml")
+    tui("feeds", "add", arabic)
+    encoded = server.url("/%d8%a3%d8%ae%d8%a8%d8%a7%d8%b1.xml")
+    assert tui("feeds", "add", encoded).output.startswith("already subscribed")
+    assert len(json.loads(tui("feeds", "list", "--json").output)) == 2
+
+
+def test_feeds_list_says_why_a_feed_failed_even_without_an_http_status(tui: Tui) -> None:
+    tui("feeds", "add", "http://127.0.0.1:9/feed.xml")  # nothing listens on port 9
+    tui("feeds", "add", "http://127.0.0.1:9/other.xml")
+    assert "not fetched yet" in tui("feeds", "list").output
+    assert tui("refresh").exit_code == 1
+    listed = tui("feeds", "list").output
+    assert "not fetched yet" not in listed and "connection refused" in listed

@@ -44,8 +44,8 @@ def args(data_dir: Path) -> list[str]:
     return ["--config", config, "--data-dir", str(data_dir), "--bidi", "app", "--shape", "on"]
 
 
-def on_terminal(arguments: list[str]) -> list[str]:
-    output = run_in_pty(arguments, plain_terminal(COLUMNS, 20), keys=[])
+def on_terminal(arguments: list[str], columns: int = COLUMNS) -> list[str]:
+    output = run_in_pty(arguments, plain_terminal(columns, 20), keys=[])
     return output.decode("utf-8").replace("\r\n", "\n").splitlines()
 
 
@@ -63,6 +63,14 @@ def test_titles_are_laid_out_joined_and_fitted(data_dir: Path) -> None:
     assert feed == layout_paragraph("أخبار المدار", 100, shaping=True)[0]
     assert english[28:].startswith("Kestrel telescope")
     assert "…" in english
+
+
+@pytest.mark.parametrize("columns", [30, 40, 55])
+def test_narrow_terminals_get_short_lines_that_never_wrap(data_dir: Path, columns: int) -> None:
+    lines = on_terminal([*args(data_dir), "articles"], columns)
+    assert len(lines) == 2, lines
+    assert all(cell_len(line) <= columns for line in lines)
+    assert all("11-29" in line and "2026-" not in line for line in lines)  # a short date
 
 
 def test_piped_titles_stay_whole_and_logical(data_dir: Path) -> None:

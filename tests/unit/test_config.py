@@ -254,6 +254,13 @@ def test_spellings_of_one_feed_url_are_one_subscription(tmp_path: Path) -> None:
         ("https://example.org:8443/f", "https://example.org:8443/f"),
         ("https://user:pw@Example.org/f", "https://user:pw@example.org/f"),
         ("http://[::1]:8080/f", "http://[::1]:8080/f"),
+        ("https://a.example/أخبار.xml", "https://a.example/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1.xml"),
+        (
+            "https://a.example/%d8%a3%d8%ae%d8%a8%d8%a7%d8%b1.xml",
+            "https://a.example/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1.xml",
+        ),
+        ("https://a.example/f?q=a%20b&x=1", "https://a.example/f?q=a%20b&x=1"),
+        ("https://a.example/a%2fb?x=%26", "https://a.example/a%2Fb?x=%26"),
     ],
 )
 def test_same_feed_key(url: str, key: str) -> None:
