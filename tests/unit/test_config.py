@@ -6,6 +6,7 @@ from tuireader.core.config import (
     ConfigError,
     FeedConfig,
     add_feeds,
+    edit_feed,
     load_config,
     parse_config,
     remove_feed,
@@ -182,6 +183,38 @@ def test_removing_a_feed_takes_its_own_comments_and_leaves_the_others(
     assert path.read_text(encoding="utf-8") == expected
 
 
+def test_editing_a_feed_writes_its_settings_among_its_own_lines(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[[feed]]\nurl = "https://a.example/f"\ntitle = "Old"  # mine\n\n'
+        '# About B: my favourite\n[[feed]]\nurl = "https://b.example/f"\n',
+        encoding="utf-8",
+    )
+    assert edit_feed(path, "https://a.example/f", {"title": "T", "section": "S"})
+    assert path.read_text(encoding="utf-8") == (
+        '[[feed]]\nurl = "https://a.example/f"\ntitle = "T"  # mine\nsection = "S"\n\n'
+        '# About B: my favourite\n[[feed]]\nurl = "https://b.example/f"\n'
+    )
+    assert edit_feed(path, "https://a.example/f", {"title": ""})
+    assert load_config(path).feeds[0].title is None
+    assert not edit_feed(path, "https://c.example/f", {"title": "x"})
+    with pytest.raises(ConfigError):
+        edit_feed(path, "https://a.example/f", {"direction": "up"})
+
+
+def test_removing_a_feed_keeps_a_free_standing_comment_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[[feed]]\nurl = "https://a.example/f"\n\n# Feeds below were added by tuireader\n\n'
+        '[[feed]]\nurl = "https://c.example/f"\n',
+        encoding="utf-8",
+    )
+    assert remove_feed(path, "https://a.example/f")
+    assert path.read_text(encoding="utf-8") == (
+        '# Feeds below were added by tuireader\n\n[[feed]]\nurl = "https://c.example/f"\n'
+    )
+
+
 def test_removing_the_last_feed_keeps_the_comments_after_it(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(
@@ -191,7 +224,7 @@ def test_removing_the_last_feed_keeps_the_comments_after_it(tmp_path: Path) -> N
     )
     assert remove_feed(path, "https://b.example/f")
     assert path.read_text(encoding="utf-8") == (
-        '[[feed]]\nurl = "https://a.example/f"\n\n\n# more to add later\n'
+        '[[feed]]\nurl = "https://a.example/f"\n\n# more to add later\n'
     )
 
 

@@ -421,23 +421,63 @@ _ANY_HEADER = re.compile(r"^\s*\[")
 _COMMENT_OR_BLANK = re.compile(r"^\s*(#.*)?$")
 
 
-def _without_feed_table(text: str, index: int) -> str | None:
-    """``text`` without the ``index``-th ``[[feed]]`` table and the comment lines right
-    above its header; None when the lines do not show the tables plainly."""
-    lines = text.splitlines(keepends=True)
+def _feed_table_lines(lines: list[str], index: int) -> tuple[int, int, int] | None:
+    """Where the ``index``-th ``[[feed]]`` table is: the first of the comment lines right
+    above its header, the header, and the line after its last setting (comments and blank
+    lines after that belong to what follows). None when the lines do not show it plainly."""
     headers = [n for n, line in enumerate(lines) if _ANY_HEADER.match(line)]
     feeds = [n for n in headers if _FEED_HEADER.match(lines[n])]
     if index >= len(feeds):
         return None
-    start = _attached_comments(lines, feeds[index])
-    following = [n for n in headers if n > feeds[index]]
-    if following:
-        end = _attached_comments(lines, following[0])
-    else:  # the last table ends with its last setting; comments after it stay
-        end = len(lines)
-        while end > feeds[index] + 1 and _COMMENT_OR_BLANK.match(lines[end - 1]):
-            end -= 1
+    header = feeds[index]
+    following = [n for n in headers if n > header]
+    end = _attached_comments(lines, following[0]) if following else len(lines)
+    while end > header + 1 and _COMMENT_OR_BLANK.match(lines[end - 1]):
+        end -= 1
+    return _attached_comments(lines, header), header, end
+
+
+def _without_feed_table(text: str, index: int) -> str | None:
+    """``text`` without the ``index``-th ``[[feed]]`` table and the comment lines right
+    above its header; None when the lines do not show the tables plainly."""
+    lines = text.splitlines(keepends=True)
+    found = _feed_table_lines(lines, index)
+    if found is None:
+        return None
+    start, _header, end = found
+    if start == 0 or not lines[start - 1].strip():  # no blank line left twice in a row
+        while end < len(lines) and not lines[end].strip():
+            end += 1
     del lines[start:end]
+    return "".join(lines)
+
+
+def _with_feed_settings(text: str, index: int, values: Mapping[str, str]) -> str | None:
+    """``text`` with settings of the ``index``-th ``[[feed]]`` table set ("" removes one):
+    a setting's own line is rewritten (its comment kept), a new one goes after the table's
+    last setting. None when the lines do not show the table plainly."""
+    import tomlkit
+
+    lines = text.splitlines(keepends=True)
+    found = _feed_table_lines(lines, index)
+    if found is None:
+        return None
+    _start, header, end = found
+    added: list[str] = []
+    for key, value in values.items():
+        setting = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        row = next((n for n in range(header + 1, end) if setting.match(lines[n])), None)
+        line = f"{key} = {tomlkit.string(value).as_string()}" if value else None
+        if row is None:
+            added += [line + "\n"] if line else []
+        elif line is None:
+            lines[row] = ""
+        else:
+            comment = re.search(r"\s+#[^\"']*$", lines[row].rstrip("\n"))
+            lines[row] = line + (comment.group() if comment else "") + "\n"
+    if end and not lines[end - 1].endswith("\n"):
+        lines[end - 1] += "\n"
+    lines[end:end] = added
     return "".join(lines)
 
 
@@ -468,23 +508,36 @@ def _parses_to(text: str, path: Path) -> Config | None:
 def edit_feed(path: Path, url: str, changes: Mapping[str, str | None]) -> bool:
     """Set (or, with None or "", remove) settings of the feed with ``url``: title, section,
     direction, full_text. Return whether the feed was there. Comments are kept."""
+    text = _read_text(path) or ""
+    before = parse_config(text, path)
+    key = same_feed_key(url)
+    index = next((i for i, f in enumerate(before.feeds) if same_feed_key(f.url) == key), None)
+    if index is None:
+        return False
+    values = {name: " ".join(sanitize_text(value or "").split()) for name, value in changes.items()}
+    edited = _with_feed_settings(text, index, values)
+    after = None if edited is None else _parses_to(edited, path)
+    others = before.feeds[:index] + before.feeds[index + 1 :]
+    if edited is None or after is None or after.feeds[:index] + after.feeds[index + 1 :] != others:
+        edited = _with_feed_settings_tomlkit(text, index, values)
+    document: str = edited
+    parse_config(document, path)  # a wrong value is refused, named
+    _write_text(path, document)
+    return True
+
+
+def _with_feed_settings_tomlkit(text: str, index: int, values: Mapping[str, str]) -> str:
+    """The same through tomlkit, for files whose layout the lines do not show plainly."""
     import tomlkit
 
-    document = _read_document(path)
-    array = document.get("feed")
-    for table in array if isinstance(array, list) else []:
-        if same_feed_key(str(table.get("url", ""))) != same_feed_key(url):
-            continue
-        for key, value in changes.items():
-            clean = " ".join(sanitize_text(value or "").split())
-            if clean:
-                table[key] = clean
-            elif key in table:
-                del table[key]
-        parse_config(tomlkit.dumps(document), path)  # a wrong value is refused, named
-        _write_document(path, document)
-        return True
-    return False
+    document = tomlkit.parse(text)
+    table = document["feed"][index]
+    for name, value in values.items():
+        if value:
+            table[name] = value
+        elif name in table:
+            del table[name]
+    return tomlkit.dumps(document)
 
 
 def set_ui_option(path: Path, key: str, value: str) -> None:
