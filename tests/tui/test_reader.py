@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import OptionList
 
 from tests.feedserver import FeedServer
@@ -463,3 +464,30 @@ async def test_the_related_sidebar_keeps_its_place_through_a_resize(tmp_path: Pa
             await pilot.resize_terminal(*size)
             await pilot.pause()
             assert related.highlighted == 2
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+async def test_the_related_sidebar_shown_with_t_fills_its_width(
+    tmp_path: Path, language: str
+) -> None:
+    import asyncio
+
+    from rich.cells import cell_len
+
+    from tuireader.demo.scenes import NOW, demo_app
+    from tuireader.demo.server import build_demo_database
+
+    database = tmp_path / "tuireader.db"
+    config = await asyncio.to_thread(build_demo_database, database, NOW)
+    app = demo_app(database, config, language=language)
+    async with app.run_test(size=(100, 30)) as pilot:
+        related = app.screen.query_one("#related", OptionList)
+        for _ in range(50):  # ranked while the sidebar is hidden
+            await pilot.pause(0.05)
+            if related.option_count:
+                break
+        await pilot.press("t")
+        await pilot.pause(0.3)
+        width = related.scrollable_content_region.width - 1
+        first = related.get_option_at_index(0).prompt.plain.split("\n")[0]  # type: ignore[union-attr]
+        assert width > 20 and cell_len(first) == width

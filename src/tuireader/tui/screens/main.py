@@ -100,6 +100,7 @@ class MainScreen(Screen[None]):
         self._related_timer: Timer | None = None
         self._places_timer: Timer | None = None
         self._related_shown: tuple[int, list[RelatedEntry]] | None = None
+        self._related_width = 0  # the width the sidebar's entries were laid out for
 
     reader_app = getters.app(TuiReader)
 
@@ -222,6 +223,7 @@ class MainScreen(Screen[None]):
         highlighted = related.highlighted if same else None  # laid out again: keep the place
         related.clear_options()
         width = max(related.scrollable_content_region.width - 1, 16)
+        self._related_width = width
         if not entries:
             note = app.painter.aligned_text(app.strings("no_related"), width)
             related.add_option(Option(Text(note, style="dim"), disabled=True))
@@ -375,12 +377,19 @@ class MainScreen(Screen[None]):
         self.apply_width(self.size.width)
         if self.show_related:
             self.focus_pane("related")
+            # Shown again at the size it had before, the list may get no Resize or Show.
+            self.call_after_refresh(self.relayout_related)
 
     @on(ResizingOptionList.Resized, "#related")
     def relayout_related(self) -> None:
-        """Lay the sidebar's entries out again at its current width (it was hidden, or the
-        terminal was resized)."""
-        if self._related_shown is not None:
+        """Lay the sidebar's entries out again if its width is not the one they were laid
+        out for (it was hidden, or the terminal was resized; a taller list needs nothing)."""
+        related = self.query_one("#related", OptionList)
+        if related.display and self.query_one("#related-pane").display and not related.size.width:
+            self.call_after_refresh(self.relayout_related)  # not laid out yet: after that
+            return
+        width = max(related.scrollable_content_region.width - 1, 16)
+        if self._related_shown is not None and width != self._related_width:
             self.show_related_entries(*self._related_shown)
 
     # --- article actions -----------------------------------------------------------------------

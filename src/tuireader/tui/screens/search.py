@@ -30,7 +30,8 @@ class SearchScreen(ModalScreen[int | None]):
         app = self.reader_app
         with Vertical(id="search-box"):
             yield BidiInput(
-                placeholder=app.strings("search_placeholder"),
+                # Drawn as given by Textual: laid out here for the bidi mode.
+                placeholder=app.painter.plain(app.strings("search_placeholder")),
                 id="search-input",
                 bidi=app.painter.bidi,
                 shape=app.painter.shape,
@@ -59,6 +60,7 @@ class SearchScreen(ModalScreen[int | None]):
             for row in rows
         )
         count = app.strings("results", count=len(rows)) if event.value.strip() else ""
+        count = app.painter.aligned_text(count, max(results.size.width, 1)) if count else ""
         self.query_one("#search-count", Label).update(count)
         app.highlight_terms = tuple(highlight_terms(event.value))
 

@@ -254,7 +254,8 @@ class ArticleList(ScrollView, can_focus=True):
         if source_width:
             source = self._painter.one_line(row.feed_title, source_width - 2)
             gap = " " * (source_width - cell_len(source))
-            text = gap + source if self._mirrored else "  " + source + gap[2:]
+            # Two spaces between the title and its source, on whichever side the title is.
+            text = gap[2:] + source + "  " if self._mirrored else "  " + source + gap[2:]
             columns.append([Segment(text, base + look.meta)])
         if time_width:
             when = self._painter.one_line(self._relative_time(row.published), time_width - 1)

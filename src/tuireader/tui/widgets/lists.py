@@ -20,8 +20,8 @@ class KeyedOptionList(OptionList):
 
 
 class ResizingOptionList(KeyedOptionList):
-    """A list whose entries are laid out for its width: it says when that width changed
-    (shown after being hidden, or the terminal resized), once its new size is known."""
+    """A list whose entries are laid out for its width: it says when its size changed
+    (shown after being hidden, or the terminal resized), once the new size is known."""
 
     class Resized(Message):
         """The list's width changed: its entries need laying out again."""
@@ -34,9 +34,10 @@ class ResizingOptionList(KeyedOptionList):
         def control(self) -> ResizingOptionList:
             return self.option_list
 
-    _laid_out_width = -1
-
     def on_resize(self, event: events.Resize) -> None:
-        if event.size.width != self._laid_out_width:  # a taller list needs no new layout
-            self._laid_out_width = event.size.width
-            self.post_message(self.Resized(self))
+        self.post_message(self.Resized(self))
+
+    def on_show(self) -> None:
+        super().on_show()
+        # Shown again at the size it had before it was hidden: no Resize comes then.
+        self.post_message(self.Resized(self))
