@@ -84,7 +84,7 @@ class MainScreen(Screen[None]):
         Binding("s", "toggle_star", "Star", id="star"),
         Binding("m", "toggle_read", "Read/unread", show=False, id="toggle-read"),
         Binding("f", "full_text", "Full text", id="full-text"),
-        Binding("o", "open_link", "Open", id="open"),
+        Binding("o", "open_link", "Open", show=False, id="open"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy-link"),
         Binding("t", "toggle_related", "Related", show=False, id="related"),
         Binding("slash", "search", "Search", id="search"),
