@@ -114,9 +114,11 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     sys.exit(code)
 
 
-def say(text: str = "") -> None:
-    """Print untrusted text safely: controls and escapes never reach the terminal."""
-    click.echo(sanitize_text(text))
+def say(text: str = "", *, laid_out: bool = False) -> None:
+    """Print untrusted text safely: controls and escapes never reach the terminal.
+    ``laid_out``: the text's untrusted parts were sanitized and laid out for the terminal
+    already (sanitizing again would undo the letter joining)."""
+    click.echo(text if laid_out else sanitize_text(text))
 
 
 def print_failures(report: RefreshReport) -> None:
@@ -326,6 +328,7 @@ def feeds_edit(
 def feeds_list(context: Context, as_json: bool) -> None:
     """List subscriptions with their state (and stored feeds no longer in the config)."""
     configured = {feed.url for feed in context.config().feeds}
+    fit = context.visual()  # a title laid out for this terminal
     with context.store() as store:
         counts = store.feed_counts()
     if as_json:
@@ -351,17 +354,18 @@ def feeds_list(context: Context, as_json: bool) -> None:
     for c in counts:
         feed = c.feed
         if feed.config_url not in configured:
-            state = "not in the config: `feeds remove` deletes it"
+            state = "not in the config"
         elif feed.gone:
             state = "gone"
         elif feed.last_error:
             state = feed.last_error
         else:
             state = "not fetched yet" if feed.next_fetch is None else "ok"
-        title = f"{feed.title}  " if feed.title != feed.url else ""
+        title = f"{fit(feed.title, _TITLE_CELLS)}  " if feed.title != feed.url else ""
         moved = f" (configured as {feed.config_url})" if feed.config_url != feed.url else ""
         articles = f"{c.total} article{'s' if c.total != 1 else ''}, {c.unread} unread"
-        say(f"{title}{feed.url}{moved}  {articles}  [{state}]")
+        rest = sanitize_text(f"{feed.url}{moved}  {articles}  [{state}]")
+        say(f"{title}{rest}", laid_out=True)
 
 
 @feeds.command("remove")
@@ -492,6 +496,8 @@ def article_json(row: ArticleRow) -> dict[str, Any]:
         "starred": row.starred,
     }
 
+
+_TITLE_CELLS = 40  # a feed's title in feeds list
 
 # One article per line: "{id:>6} {marks} {date}  {title}  ·  {feed}"; on a narrow terminal
 # a short date, and the title alone when a feed column would leave it too little room.

@@ -65,6 +65,12 @@ def test_titles_are_laid_out_joined_and_fitted(data_dir: Path) -> None:
     assert "…" in english
 
 
+def test_feed_titles_in_feeds_list_are_laid_out(data_dir: Path) -> None:
+    [line] = on_terminal([*args(data_dir), "feeds", "list"])
+    assert line.startswith(layout_paragraph("أخبار المدار", 100, shaping=True)[0] + "  https://")
+    assert "[not in the config]" in line
+
+
 @pytest.mark.parametrize("columns", [30, 40, 55])
 def test_narrow_terminals_get_short_lines_that_never_wrap(data_dir: Path, columns: int) -> None:
     lines = on_terminal([*args(data_dir), "articles"], columns)
