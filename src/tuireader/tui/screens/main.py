@@ -11,6 +11,7 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
@@ -55,6 +56,19 @@ def can_open_browser() -> bool:
 
 
 PANES = ("sections", "articles", "reader", "related")
+
+
+def _cut(text: str, cells: int) -> str:
+    """``text`` cut at its logical end to at most ``cells`` cells, "…" marking the cut."""
+    if cell_len(text) <= cells:
+        return text
+    kept, used = [], 1
+    for char in text:
+        used += cell_len(char)
+        if used > cells:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "…"
 
 
 class MainScreen(Screen[None]):
@@ -231,8 +245,10 @@ class MainScreen(Screen[None]):
         when = app.strings.relative_time(app.settings.clock)
         for entry in entries:
             prompt = Text(app.painter.aligned_text(entry.row.title, width), style="bold")
-            meta = f"{'◆ ' if entry.same_story else ''}{entry.row.feed_title} · "
-            meta += when(entry.row.published)
+            # The source gives way to the date when both do not fit.
+            marker, age = ("◆ " if entry.same_story else ""), when(entry.row.published)
+            room = width - cell_len(marker) - cell_len(age) - 3
+            meta = f"{marker}{_cut(entry.row.feed_title, room)} · {age}"
             prompt.append("\n" + app.painter.aligned_text(meta, width), style="dim")
             for also in entry.also:
                 line = app.strings("also", source=also.feed_title)
