@@ -399,15 +399,23 @@ def _with_feed_tables_tomlkit(text: str, tables: list[dict[str, str]]) -> str:
     return tomlkit.dumps(document)
 
 
+def _find_feed(path: Path, url: str) -> tuple[str, Config, int] | None:
+    """The file's text, its configuration and the index of the feed with ``url`` (any
+    spelling) in it; None when it has no such feed. A broken file raises ConfigError."""
+    text = _read_text(path) or ""
+    config = parse_config(text, path)
+    key = same_feed_key(url)
+    index = next((i for i, f in enumerate(config.feeds) if same_feed_key(f.url) == key), None)
+    return None if index is None else (text, config, index)
+
+
 def remove_feed(path: Path, url: str) -> bool:
     """Remove the feed with ``url``; return whether it was there. Comments are kept: those
     just above its ``[[feed]]`` go with it, the others stay where they were."""
-    text = _read_text(path) or ""
-    before = parse_config(text, path)
-    key = same_feed_key(url)
-    index = next((i for i, f in enumerate(before.feeds) if same_feed_key(f.url) == key), None)
-    if index is None:
+    found = _find_feed(path, url)
+    if found is None:
         return False
+    text, before, index = found
     document = _without_feed_table(text, index)
     expected = replace(before, feeds=before.feeds[:index] + before.feeds[index + 1 :])
     if document is None or _parses_to(document, path) != expected:
@@ -508,12 +516,10 @@ def _parses_to(text: str, path: Path) -> Config | None:
 def edit_feed(path: Path, url: str, changes: Mapping[str, str | None]) -> bool:
     """Set (or, with None or "", remove) settings of the feed with ``url``: title, section,
     direction, full_text. Return whether the feed was there. Comments are kept."""
-    text = _read_text(path) or ""
-    before = parse_config(text, path)
-    key = same_feed_key(url)
-    index = next((i for i, f in enumerate(before.feeds) if same_feed_key(f.url) == key), None)
-    if index is None:
+    found = _find_feed(path, url)
+    if found is None:
         return False
+    text, before, index = found
     values = {name: " ".join(sanitize_text(value or "").split()) for name, value in changes.items()}
     edited = _with_feed_settings(text, index, values)
     after = None if edited is None else _parses_to(edited, path)
