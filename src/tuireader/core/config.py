@@ -214,7 +214,7 @@ class _Validator:
                 if not isinstance(raw[key], str):
                     raise self.fail(f"{prefix}.{key}", "must be a string", "[[feed]]", index)
                 # Printed and shown like a feed's own strings: sanitized the same way.
-                values[key] = " ".join(sanitize_text(raw[key]).split()) or None
+                values[key] = _clean(raw[key]) or None
         for key, enum in (("direction", Direction), ("full_text", FullText)):
             if key in raw:
                 choices = [m.value for m in enum]
@@ -264,6 +264,11 @@ class _Validator:
         return config
 
 
+def _clean(value: str | None) -> str:
+    """A title or section as it is stored: sanitized, its runs of whitespace one space."""
+    return " ".join(sanitize_text(value or "").split())
+
+
 def _line_of_key(text: str, key: str, table: str | None, index: int) -> int | None:
     """Best-effort line number (1-based) of ``key``, looked for from the ``index``-th header
     of ``table`` ("[fetch]", "[[feed]]") on; in an inline or dotted table
@@ -292,14 +297,19 @@ def _line_of_key(text: str, key: str, table: str | None, index: int) -> int | No
 # tomlkit is imported by the functions that edit (it costs start-up time otherwise).
 
 
-def _read_document(path: Path) -> tomlkit.TOMLDocument:
-    import tomlkit
-
+def _text_to_edit(path: Path) -> tuple[str, Config]:
+    """The file's text (the commented template when there is none) and its configuration;
+    ConfigError for a file that is already broken, which is never edited."""
     text = _read_text(path)
     if text is None:
         text = TEMPLATE
-    parse_config(text, path)  # refuse to edit a file that is already broken
-    return tomlkit.parse(text)
+    return text, parse_config(text, path)
+
+
+def _read_document(path: Path) -> tomlkit.TOMLDocument:
+    import tomlkit
+
+    return tomlkit.parse(_text_to_edit(path)[0])
 
 
 def _write_document(path: Path, document: tomlkit.TOMLDocument) -> None:
@@ -336,10 +346,7 @@ def _write_text(path: Path, text: str) -> None:
 def add_feeds(path: Path, feeds: list[FeedConfig]) -> list[FeedConfig]:
     """Append the feeds not already subscribed to; return those added. Comments are kept:
     each new ``[[feed]]`` table goes at the end of the file, after a blank line."""
-    text = _read_text(path)
-    if text is None:
-        text = TEMPLATE
-    before = parse_config(text, path)  # refuse to edit a file that is already broken
+    text, before = _text_to_edit(path)
     existing = {same_feed_key(feed.url) for feed in before.feeds}
     added: list[FeedConfig] = []
     tables: list[dict[str, str]] = []
@@ -348,8 +355,7 @@ def add_feeds(path: Path, feeds: list[FeedConfig]) -> list[FeedConfig]:
             continue
         table = {"url": feed.url}
         for key, value in (("title", feed.title), ("section", feed.section)):
-            clean = " ".join(sanitize_text(value or "").split())
-            if clean:
+            if clean := _clean(value):
                 table[key] = clean
         if feed.direction is not Direction.AUTO:
             table["direction"] = feed.direction.value
@@ -520,16 +526,20 @@ def edit_feed(path: Path, url: str, changes: Mapping[str, str | None]) -> bool:
     if found is None:
         return False
     text, before, index = found
-    values = {name: " ".join(sanitize_text(value or "").split()) for name, value in changes.items()}
-    edited = _with_feed_settings(text, index, values)
-    after = None if edited is None else _parses_to(edited, path)
-    others = before.feeds[:index] + before.feeds[index + 1 :]
-    if edited is None or after is None or after.feeds[:index] + after.feeds[index + 1 :] != others:
-        edited = _with_feed_settings_tomlkit(text, index, values)
-    document: str = edited
+    values = {name: _clean(value) for name, value in changes.items()}
+    document = _with_feed_settings(text, index, values)
+    if document is None or not _others_kept(document, path, before, index):
+        document = _with_feed_settings_tomlkit(text, index, values)
     parse_config(document, path)  # a wrong value is refused, named
     _write_text(path, document)
     return True
+
+
+def _others_kept(document: str, path: Path, before: Config, index: int) -> bool:
+    """Whether ``document`` parses, with every feed but the ``index``-th as in ``before``."""
+    after = _parses_to(document, path)
+    others = before.feeds[:index] + before.feeds[index + 1 :]
+    return after is not None and after.feeds[:index] + after.feeds[index + 1 :] == others
 
 
 def _with_feed_settings_tomlkit(text: str, index: int, values: Mapping[str, str]) -> str:
