@@ -49,6 +49,12 @@ if TYPE_CHECKING:
 # Fits untrusted text into a number of terminal cells, for printing.
 Fitter = Callable[[str, int], str]
 
+
+def _logical(text: str, _width: int) -> str:
+    """The ``Fitter`` for output that is no terminal: sanitized, whole, in logical order."""
+    return sanitize_text(text)
+
+
 # Commands import what they need themselves: the reader must not wait for the fetching and
 # parsing stack to load before it paints.
 
@@ -78,7 +84,7 @@ class Context:
         bidi mode (right to left in app mode) and cut at its logical end. Piped output stays
         whole and in logical order, for other programs. Sanitized either way."""
         if not sys.stdout.isatty():
-            return lambda text, _width: sanitize_text(text)
+            return _logical
         from tuireader.text import one_line
 
         modes = self.modes(self.config())
@@ -504,10 +510,6 @@ _TITLE_CELLS = 40  # a feed's title in feeds list
 _ROW_SEPARATOR = "  ·  "
 _NARROW = 60  # columns
 _TITLE_ALONE = 40  # cells left for the title and feed together, below which the feed goes
-
-
-def _logical(text: str, _width: int) -> str:
-    return sanitize_text(text)
 
 
 def print_rows(rows: list[ArticleRow], as_json: bool, fit: Fitter = _logical) -> None:

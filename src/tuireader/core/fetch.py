@@ -32,10 +32,10 @@ from typing import Any, Self
 
 from tuireader import __version__
 from tuireader.core.host_pools import HostPools, UnusableProxy
-from tuireader.core.http11 import DEFAULT_PORTS, SERVER_DISCONNECTED
+from tuireader.core.http11 import SERVER_DISCONNECTED
 from tuireader.core.httpstack import httpx
 from tuireader.core.models import FetchOutcome, FetchRequest, FetchResult
-from tuireader.core.urls import is_feed_url
+from tuireader.core.urls import DEFAULT_PORTS, is_feed_url
 from tuireader.text.sanitize import sanitize_text
 
 _brotli: Any

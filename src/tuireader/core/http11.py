@@ -20,10 +20,9 @@ from collections.abc import AsyncIterator, Mapping
 import h11
 
 from tuireader.core.httpstack import SocketStream, connect, httpx
+from tuireader.core.urls import DEFAULT_PORTS
 
-__all__ = ["DEFAULT_PORTS", "SERVER_DISCONNECTED", "OriginPool"]
-
-DEFAULT_PORTS = {"http": 80, "https": 443}
+__all__ = ["SERVER_DISCONNECTED", "OriginPool"]
 READ_SIZE = 64 * 1024
 MAX_HEAD_SIZE = 100 * 1024  # response line and headers (h11 waits for at most this much)
 MAX_INFORMATIONAL = 20  # 1xx answers taken before the real one

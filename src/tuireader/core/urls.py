@@ -28,7 +28,7 @@ def is_feed_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def same_feed_key(url: str) -> str:
@@ -44,7 +44,7 @@ def same_feed_key(url: str) -> str:
     host = (parts.hostname or "").lower()
     if ":" in host:
         host = f"[{host}]"  # IPv6
-    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     if parts.username is not None or parts.password is not None:
         netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
     query = f"?{_canonical(parts.query, '&=')}" if parts.query else ""
