@@ -37,18 +37,14 @@ class HelpScreen(ModalScreen[None]):
         below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else self.app.screen
         from tuireader.tui.app import TuiReader
 
+        title, palette = "Keys", "Command palette"
         if isinstance(self.app, TuiReader):
             self.app.localize(self)
-        label = "Command palette"
-        if isinstance(self.app, TuiReader):
-            label = self.app.painter.plain(self.app.strings("command_palette"))
-        self.rows = collect_bindings(below, label)
+            title = self.app.painter.plain(self.app.strings("help"))
+            palette = self.app.painter.plain(self.app.strings("command_palette"))
+        self.rows = collect_bindings(below, palette)
         self.query_one("#help-text", Static).update(binding_rows(self.rows))
-        if isinstance(self.app, TuiReader):
-            strings = self.app.strings
-            self.query_one("#help-box").border_title = self.app.painter.plain(strings("help"))
-        else:
-            self.query_one("#help-box").border_title = "Keys"
+        self.query_one("#help-box").border_title = title
 
 
 def collect_bindings(

@@ -58,6 +58,11 @@ def can_open_browser() -> bool:
 PANES = ("sections", "articles", "reader", "related")
 
 
+def _sidebar_width(related: OptionList) -> int:
+    """The cells the related sidebar's entries are laid out in."""
+    return max(related.scrollable_content_region.width - 1, 16)
+
+
 def _cut(text: str, cells: int) -> str:
     """``text`` cut at its logical end to at most ``cells`` cells, "…" marking the cut."""
     if cell_len(text) <= cells:
@@ -236,8 +241,7 @@ class MainScreen(Screen[None]):
         related = self.query_one("#related", OptionList)
         highlighted = related.highlighted if same else None  # laid out again: keep the place
         related.clear_options()
-        width = max(related.scrollable_content_region.width - 1, 16)
-        self._related_width = width
+        width = self._related_width = _sidebar_width(related)
         if not entries:
             note = app.painter.aligned_text(app.strings("no_related"), width)
             related.add_option(Option(Text(note, style="dim"), disabled=True))
@@ -404,8 +408,7 @@ class MainScreen(Screen[None]):
         if related.display and self.query_one("#related-pane").display and not related.size.width:
             self.call_after_refresh(self.relayout_related)  # not laid out yet: after that
             return
-        width = max(related.scrollable_content_region.width - 1, 16)
-        if self._related_shown is not None and width != self._related_width:
+        if self._related_shown is not None and _sidebar_width(related) != self._related_width:
             self.show_related_entries(*self._related_shown)
 
     # --- article actions -----------------------------------------------------------------------
